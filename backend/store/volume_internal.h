@@ -1,0 +1,38 @@
+// Private pieces shared by the volume_*.cc files. Not for use outside them.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "backend/store/needle_format.h"
+#include "backend/store/needle_index.h"
+#include "backend/store/volume.h"
+#include "common/file_system.h"
+
+namespace bale {
+
+// The files and index of one compaction revision of a volume.
+struct Volume::Generation {
+  std::unique_ptr<File> dat;
+  std::unique_ptr<File> idx;
+  std::unique_ptr<NeedleIndex> index;
+  format::Superblock superblock;
+};
+
+// One caller of Write/WriteBatch/Delete waiting in the group-commit queue.
+struct Volume::PendingWrite {
+  std::span<const NeedleWrite> needles;
+  bool tombstone = false;
+  Status status;
+  bool done = false;
+  std::condition_variable cv;
+};
+
+std::string DatPath(const std::string& dir, VolumeId id);
+std::string IdxPath(const std::string& dir, VolumeId id);
+// Sum of NeedleLength over an index: the live bytes of a volume.
+uint64_t LiveBytes(const NeedleIndex& index);
+
+}  // namespace bale

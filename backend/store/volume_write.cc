@@ -1,0 +1,186 @@
+// Appending needles with group commit.
+//
+// Writers queue up; the one at the front becomes the leader, takes everyone
+// queued behind it (up to kMaxGroupBytes), writes all their needles with one
+// pwrite and makes them durable with one fdatasync, then wakes them. While it
+// waits on the disk, the next group gathers behind it. This is LevelDB's
+// writer queue, applied to a Haystack volume.
+#include <vector>
+
+#include "backend/store/volume_internal.h"
+#include "common/log.h"
+
+namespace bale {
+namespace {
+
+constexpr uint64_t kMaxGroupBytes = 16 << 20;
+
+}  // namespace
+
+std::string Volume::Where(uint64_t offset) const {
+  return "volume " + std::to_string(id_) + " (" + DatPath(dir_, id_) + ") at offset " +
+         std::to_string(offset);
+}
+
+void Volume::MakeReadOnly(const Status& why) const {
+  std::lock_guard lk(state_mu_);
+  if (!read_only_reason_.empty()) return;
+  read_only_reason_ = why.ToString();
+  BALE_LOG(kError) << "volume " << id_ << " is now read-only: " << read_only_reason_;
+}
+
+Status Volume::Write(NeedleKey key, Cookie cookie, std::string_view data) {
+  NeedleWrite n{key, cookie, data};
+  return WriteBatch(std::span<const NeedleWrite>(&n, 1));
+}
+
+Status Volume::WriteBatch(std::span<const NeedleWrite> needles) {
+  for (const auto& n : needles) {
+    if (n.data.size() > format::kMaxNeedleData)
+      return InvalidArgumentError("needle " + std::to_string(n.key) + " of " +
+                                  std::to_string(n.data.size()) + " bytes is over the " +
+                                  std::to_string(format::kMaxNeedleData) + "-byte maximum");
+  }
+  if (needles.empty()) return Status::Ok();
+  PendingWrite w;
+  w.needles = needles;
+  return Append(&w);
+}
+
+Status Volume::Delete(NeedleKey key, Cookie cookie) {
+  RETURN_IF_ERROR(Stat(key, cookie).status());
+  NeedleWrite n{key, cookie, {}};
+  PendingWrite w;
+  w.needles = std::span<const NeedleWrite>(&n, 1);
+  w.tombstone = true;
+  return Append(&w);
+}
+
+Status Volume::Append(PendingWrite* w) {
+  std::unique_lock lk(queue_mu_);
+  queue_.push_back(w);
+  while (!w->done && w != queue_.front()) w->cv.wait(lk);
+  if (w->done) return w->status;
+
+  // Leader: take a group from the front of the queue.
+  std::vector<PendingWrite*> group;
+  uint64_t bytes = 0;
+  for (PendingWrite* p : queue_) {
+    uint64_t len = 0;
+    for (const auto& n : p->needles)
+      len += format::NeedleLength(static_cast<uint32_t>(n.data.size()));
+    if (!group.empty() && bytes + len > kMaxGroupBytes) break;
+    group.push_back(p);
+    bytes += len;
+  }
+  lk.unlock();
+  WriteGroup(group);
+  lk.lock();
+  for (PendingWrite* p : group) {
+    queue_.pop_front();
+    p->done = true;
+    if (p != w) p->cv.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  return w->status;
+}
+
+void Volume::WriteGroup(std::span<PendingWrite*> group) {
+  std::lock_guard alk(append_mu_);
+  Status refuse;
+  if (sealed_) {
+    refuse = FailedPreconditionError("volume " + std::to_string(id_) + " is sealed");
+  } else {
+    std::lock_guard slk(state_mu_);
+    if (!read_only_reason_.empty())
+      refuse = FailedPreconditionError("volume " + std::to_string(id_) +
+                                       " is read-only: " + read_only_reason_);
+  }
+  if (!refuse.ok()) {
+    for (PendingWrite* p : group) p->status = refuse;
+    return;
+  }
+
+  Generation& g = *gen_;
+  const int64_t now = clock_->NowMicros();
+  std::string buf;
+  std::string idx;
+  std::vector<PendingWrite*> accepted;
+  uint64_t off = end_;
+  for (PendingWrite* p : group) {
+    uint64_t len = 0;
+    for (const auto& n : p->needles)
+      len += format::NeedleLength(p->tombstone ? 0 : static_cast<uint32_t>(n.data.size()));
+    if (off + len > options_.size_limit) {
+      p->status = ResourceExhaustedError(
+          "volume " + std::to_string(id_) + " is full: " + std::to_string(len) +
+          " more bytes at offset " + std::to_string(off) + " would pass its limit of " +
+          std::to_string(options_.size_limit));
+      continue;
+    }
+    for (const auto& n : p->needles) {
+      format::NeedleHeader h{n.cookie, n.key, p->tombstone ? format::kNeedleTombstone : uint8_t{0},
+                             p->tombstone ? 0u : static_cast<uint32_t>(n.data.size()), now};
+      format::AppendIdxRecord(
+          format::IdxRecord{n.key, static_cast<uint32_t>(off / format::kAlignment),
+                            p->tombstone ? format::kIdxTombstoneSize : h.size},
+          &idx);
+      format::AppendNeedle(h, p->tombstone ? std::string_view() : n.data, &buf);
+      off += format::NeedleLength(h.size);
+    }
+    accepted.push_back(p);
+  }
+  if (accepted.empty()) return;
+
+  Status st = g.dat->WriteAt(end_, buf);
+  if (st.ok()) st = g.dat->Sync();
+  if (!st.ok()) {
+    st = st.WithContext("volume " + std::to_string(id_) + ": appending " +
+                        std::to_string(buf.size()) + " bytes at offset " + std::to_string(end_));
+    // Nothing of this group was acknowledged; drop what may have landed.
+    g.dat->Truncate(end_).IgnoreError();
+    MakeReadOnly(st);
+    for (PendingWrite* p : accepted) p->status = st;
+    return;
+  }
+
+  // Durable. The .idx is written behind: recovery re-derives anything it lacks.
+  if (!idx_broken_) {
+    Status ist = g.idx->WriteAt(idx_end_, idx);
+    if (ist.ok()) {
+      idx_end_ += idx.size();
+    } else {
+      idx_broken_ = true;
+      BALE_LOG(kWarning) << "volume " << id_ << ": " << ist
+                         << "; no more .idx appends, the next open rescans the .dat";
+    }
+  }
+  for (size_t i = 0; i < idx.size(); i += format::kIdxRecordSize) {
+    format::IdxRecord r = format::DecodeIdxRecord(idx.data() + i);
+    std::optional<IndexEntry> old;
+    if (r.size == format::kIdxTombstoneSize) {
+      old = g.index->Remove(r.key);
+    } else {
+      old = g.index->Put(IndexEntry{r.key, r.offset_units, r.size});
+      live_bytes_ += format::NeedleLength(r.size);
+    }
+    if (old) live_bytes_ -= format::NeedleLength(old->size);
+  }
+  end_ = off;
+}
+
+Status Volume::Seal() {
+  std::lock_guard alk(append_mu_);
+  if (sealed_) return Status::Ok();
+  Generation& g = *gen_;
+  format::Superblock sb = g.superblock;
+  sb.flags |= format::kSuperblockSealed;
+  Status st = g.dat->WriteAt(0, format::EncodeSuperblock(sb));
+  if (st.ok()) st = g.dat->Sync();
+  if (!st.ok()) return st.WithContext("sealing volume " + std::to_string(id_));
+  g.superblock = sb;
+  sealed_ = true;
+  return Status::Ok();
+}
+
+}  // namespace bale

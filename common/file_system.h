@@ -1,0 +1,72 @@
+// FileSystem: every byte of storage I/O in Bale goes through this interface,
+// so a fault-injecting implementation (common/testing/fault_file_system.h) can
+// fail any call and simulate power loss.
+//
+// Durability contract (what POSIX gives and what the fault model enforces):
+//   * bytes written to a File are durable only after File::Sync() returns OK;
+//   * a created, renamed or removed directory entry is durable only after
+//     FileSystem::SyncDir() on its parent directory returns OK.
+//
+// Thread-safety: a File may be read (ReadAt) from many threads at once and
+// written from one; implementations of FileSystem are thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace bale {
+
+class File {
+ public:
+  virtual ~File() = default;
+  // Reads up to `n` bytes at `offset` into `buf`; returns how many were read
+  // (fewer than n only at end of file).
+  virtual Result<size_t> ReadAt(uint64_t offset, size_t n, char* buf) const = 0;
+  // Writes all of `data` at `offset`, or fails.
+  virtual Status WriteAt(uint64_t offset, std::string_view data) = 0;
+  // Makes every byte written so far durable (fdatasync).
+  virtual Status Sync() = 0;
+  virtual Status Truncate(uint64_t size) = 0;
+  virtual Result<uint64_t> Size() const = 0;
+  virtual const std::string& path() const = 0;
+};
+
+enum class OpenMode {
+  kReadOnly,
+  kReadWrite,        // must exist
+  kCreateReadWrite,  // created if missing
+  kCreateExclusive,  // must not exist
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  virtual Result<std::unique_ptr<File>> Open(const std::string& path, OpenMode mode) = 0;
+  virtual bool Exists(const std::string& path) = 0;
+  // Creates `path` and any missing parents.
+  virtual Status CreateDirs(const std::string& path) = 0;
+  // Names (not paths) of the entries of a directory, unsorted.
+  virtual Result<std::vector<std::string>> ListDir(const std::string& path) = 0;
+  virtual Status Remove(const std::string& path) = 0;
+  // Atomically replaces `to` with `from`.
+  virtual Status Rename(const std::string& from, const std::string& to) = 0;
+  // Makes the directory's entries durable.
+  virtual Status SyncDir(const std::string& path) = 0;
+
+  // The real file system (POSIX calls). Never null; not owned by the caller.
+  static FileSystem* Posix();
+};
+
+// "a/b" + "c" -> "a/b/c"
+std::string JoinPath(std::string_view dir, std::string_view name);
+// "a/b/c" -> "a/b"; "c" -> "."
+std::string DirName(std::string_view path);
+
+}  // namespace bale

@@ -1,0 +1,47 @@
+#include "common/status.h"
+
+#include <cerrno>
+
+#include <doctest.h>
+
+namespace bale {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2 != 0) return InvalidArgumentError(std::to_string(x) + " is odd");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  ASSIGN_OR_RETURN(int h, Half(x));
+  ASSIGN_OR_RETURN(int q, Half(h));
+  return q;
+}
+
+TEST_CASE("status carries code and message; OK is the default") {
+  Status ok;
+  CHECK(ok.ok());
+  CHECK(ok.ToString() == "OK");
+  Status nf = NotFoundError("needle 7");
+  CHECK_FALSE(nf.ok());
+  CHECK(nf.code() == Code::kNotFound);
+  CHECK(nf.ToString() == "NOT_FOUND: needle 7");
+  CHECK(nf.WithContext("volume 3").ToString() == "NOT_FOUND: volume 3: needle 7");
+}
+
+TEST_CASE("ASSIGN_OR_RETURN propagates the first failure") {
+  CHECK(Quarter(12).value() == 3);
+  Result<int> r = Quarter(6);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().ToString() == "INVALID_ARGUMENT: 3 is odd");
+}
+
+TEST_CASE("errno maps to codes by retry meaning") {
+  CHECK(ErrnoToStatus(ENOSPC, "w").code() == Code::kResourceExhausted);
+  CHECK(ErrnoToStatus(EIO, "w").code() == Code::kDataLoss);
+  CHECK(ErrnoToStatus(ENOENT, "w").code() == Code::kNotFound);
+  CHECK(ErrnoToStatus(EIO, "pread x").ToString() == "DATA_LOSS: pread x: Input/output error");
+}
+
+}  // namespace
+}  // namespace bale
