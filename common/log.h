@@ -32,7 +32,7 @@ class LogMessage {
 }  // namespace bale
 
 // A for-loop rather than if/else, so `if (x) BALE_LOG(kInfo) << ...;` nests safely.
-#define BALE_LOG(level)                                                          \
-  for (bool _bale_log_on = ::bale::LogLevel::level >= ::bale::GetLogLevel();     \
-       _bale_log_on; _bale_log_on = false)                                       \
+#define BALE_LOG(level)                                                                    \
+  for (bool _bale_log_on = ::bale::LogLevel::level >= ::bale::GetLogLevel(); _bale_log_on; \
+       _bale_log_on = false)                                                               \
   ::bale::LogMessage(::bale::LogLevel::level, __FILE__, __LINE__).stream()

@@ -95,7 +95,8 @@ Result<NeedleHeader> DecodeNeedleHeader(std::string_view b) {
   h.size = GetU32(b.data() + 20);
   h.append_time_micros = static_cast<int64_t>(GetU64(b.data() + 24));
   if (h.size > kMaxNeedleData) return InvalidArgumentError("needle size out of range");
-  if (b[17] != 0 || b[18] != 0 || b[19] != 0) return InvalidArgumentError("needle reserved bytes set");
+  if (b[17] != 0 || b[18] != 0 || b[19] != 0)
+    return InvalidArgumentError("needle reserved bytes set");
   return h;
 }
 

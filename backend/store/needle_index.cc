@@ -67,8 +67,12 @@ std::optional<IndexEntry> NeedleIndex::Put(const IndexEntry& e) {
   std::unique_lock lk(s.mu);
   if (auto it = Find(s.main, e.key); it != s.main.end()) {
     std::optional<IndexEntry> old;
-    if (it->offset_units != 0) old = *it;
-    else { s.holes--; live_.fetch_add(1, std::memory_order_relaxed); }
+    if (it->offset_units != 0)
+      old = *it;
+    else {
+      s.holes--;
+      live_.fetch_add(1, std::memory_order_relaxed);
+    }
     *it = e;
     return old;
   }

@@ -38,8 +38,8 @@ bool NeedleScanner::Next() {
       std::string_view(buf_).substr(pos_ - buf_start_, format::kNeedleHeaderSize));
   if (!h.ok()) return Invalid(std::string(h.status().message()));
   uint64_t len = format::NeedleLength(h->size);
-  if (len > to_ - pos_) return Invalid("needle of " + std::to_string(h->size) +
-                                       " bytes runs past the end of the file");
+  if (len > to_ - pos_)
+    return Invalid("needle of " + std::to_string(h->size) + " bytes runs past the end of the file");
   if (!Fill(pos_, len)) return status_.ok() ? Invalid("file ends inside a needle") : false;
   std::string_view whole = std::string_view(buf_).substr(pos_ - buf_start_, len);
   auto v = format::VerifyNeedle(whole, "needle");

@@ -49,7 +49,8 @@ std::string RunAndKill(const std::string& exe, const std::string& dir, int seed,
   bool killed = false;
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    deadline - std::chrono::steady_clock::now()).count();
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
     if (!killed && left <= 0) {
       kill(pid, SIGKILL);
       killed = true;
@@ -88,9 +89,12 @@ TEST_CASE("SIGKILL at random points loses no acknowledged needle") {
     char what;
     NeedleKey key;
     while (lines >> what >> key) {
-      if (what == 'W') keys[key] = State::kWritten, total_acked++;
-      else if (what == 'd') keys[key] = State::kDeleting;
-      else if (what == 'D') keys[key] = State::kDeleted;
+      if (what == 'W')
+        keys[key] = State::kWritten, total_acked++;
+      else if (what == 'd')
+        keys[key] = State::kDeleting;
+      else if (what == 'D')
+        keys[key] = State::kDeleted;
     }
     auto v = Volume::Open(FileSystem::Posix(), Clock::Real(), dir, 1, {});
     REQUIRE_MESSAGE(v.ok(), v.status().ToString());
@@ -117,8 +121,8 @@ TEST_CASE("SIGKILL at random points loses no acknowledged needle") {
       present++;
     }
     CHECK(present >= static_cast<size_t>(std::count_if(keys.begin(), keys.end(), [](const auto& e) {
-      return e.second == State::kWritten;
-    })));
+            return e.second == State::kWritten;
+          })));
   }
   MESSAGE("acknowledged writes checked across 24 kills: " << total_acked);
   CHECK(total_acked > 100);  // the writer really ran

@@ -26,7 +26,8 @@ TEST_CASE("a store spreads volumes over drives and finds them again") {
     CHECK(fs.Exists("/d2/2.dat"));
     CHECK(fs.Exists("/d1/3.dat"));
     CHECK(fs.Exists("/d2/4.dat"));
-    for (VolumeId v = 1; v <= 4; v++) REQUIRE(store->Put(v, 100 + v, 9, "data " + std::to_string(v)).ok());
+    for (VolumeId v = 1; v <= 4; v++)
+      REQUIRE(store->Put(v, 100 + v, 9, "data " + std::to_string(v)).ok());
     CHECK(store->Put(5, 1, 1, "x").code() == Code::kNotFound);
     CHECK(store->Get(5, 1, 1).status().ToString() == "NOT_FOUND: volume 5 does not exist");
   }

@@ -28,18 +28,18 @@ struct NeedleWrite {
 // A point-in-time picture of one volume, for status pages and the compactor.
 struct VolumeStats {
   VolumeId id = 0;
-  std::string drive;          // directory holding the volume files
-  bool ok = true;             // false: the volume failed to open (see error)
-  std::string error;          // why it failed or why it is read-only
-  bool read_only = false;     // sealed, or made read-only after an I/O error
+  std::string drive;       // directory holding the volume files
+  bool ok = true;          // false: the volume failed to open (see error)
+  std::string error;       // why it failed or why it is read-only
+  bool read_only = false;  // sealed, or made read-only after an I/O error
   bool sealed = false;
-  uint32_t revision = 0;      // compaction revision
-  uint64_t needles = 0;       // live needles
-  uint64_t file_bytes = 0;    // size of the .dat file
-  uint64_t live_bytes = 0;    // bytes of live needles (header+data+footer+padding)
+  uint32_t revision = 0;    // compaction revision
+  uint64_t needles = 0;     // live needles
+  uint64_t file_bytes = 0;  // size of the .dat file
+  uint64_t live_bytes = 0;  // bytes of live needles (header+data+footer+padding)
   uint64_t size_limit = 0;
-  double garbage_ratio = 0;   // share of needle bytes that compaction would drop
-  uint64_t index_bytes = 0;   // memory held by the in-memory index
+  double garbage_ratio = 0;  // share of needle bytes that compaction would drop
+  uint64_t index_bytes = 0;  // memory held by the in-memory index
   bool compacting = false;
   double compaction_progress = 0;  // 0..1 while compacting
 };

@@ -50,9 +50,8 @@ class Volume {
   // Opens and recovers an existing volume: loads the .idx, scans the .dat past
   // the last indexed needle, indexes orphans, truncates a torn tail. Refuses a
   // file that is not a Bale volume.
-  static Result<std::unique_ptr<Volume>> Open(FileSystem* fs, Clock* clock,
-                                              const std::string& dir, VolumeId id,
-                                              const VolumeOptions& options);
+  static Result<std::unique_ptr<Volume>> Open(FileSystem* fs, Clock* clock, const std::string& dir,
+                                              VolumeId id, const VolumeOptions& options);
   ~Volume();
   Volume(const Volume&) = delete;
   Volume& operator=(const Volume&) = delete;
@@ -112,8 +111,8 @@ class Volume {
 
   // Held by the leader during I/O and by compaction's final swap.
   mutable std::mutex append_mu_;
-  uint64_t end_ = 0;      // .dat size: where the next needle goes (append_mu_)
-  uint64_t idx_end_ = 0;  // .idx size (append_mu_)
+  uint64_t end_ = 0;         // .dat size: where the next needle goes (append_mu_)
+  uint64_t idx_end_ = 0;     // .idx size (append_mu_)
   bool idx_broken_ = false;  // an .idx write failed: stop appending (append_mu_)
 
   std::atomic<uint64_t> live_bytes_{0};

@@ -76,8 +76,8 @@ class Volume::Compactor {
       const auto& h = scan.header();
       if (!replay) {
         auto e = old_->index->Get(h.key);
-        bool live = !h.tombstone() && e &&
-                    uint64_t{e->offset_units} * format::kAlignment == scan.offset();
+        bool live =
+            !h.tombstone() && e && uint64_t{e->offset_units} * format::kAlignment == scan.offset();
         v_->compact_done_ = scan.position();
         if (progress_) progress_(scan.position(), v_->compact_total_);
         if (!live) {
@@ -94,7 +94,8 @@ class Volume::Compactor {
       buf_.append(scan.bytes());
       if (buf_.size() >= kFlushBytes) RETURN_IF_ERROR(Flush());
     }
-    if (!scan.status().ok()) return scan.status().WithContext("compacting volume " + std::to_string(v_->id_));
+    if (!scan.status().ok())
+      return scan.status().WithContext("compacting volume " + std::to_string(v_->id_));
     if (scan.bad())
       return DataLossError(v_->Where(scan.position()) + ": " + scan.why() +
                            "; compaction stopped, the volume is unchanged (repair it first)");
@@ -162,9 +163,9 @@ Status Volume::Compact(const ProgressFn& progress) {
   {
     std::lock_guard lk(state_mu_);
     if (!read_only_reason_.empty())
-      return FailedPreconditionError("volume " + std::to_string(id_) +
-                                     " is read-only after an error, not compacting: " +
-                                     read_only_reason_);
+      return FailedPreconditionError(
+          "volume " + std::to_string(id_) +
+          " is read-only after an error, not compacting: " + read_only_reason_);
   }
   VolumeStats before = Stats();
   compact_done_ = 0;
@@ -183,8 +184,8 @@ Status Volume::Compact(const ProgressFn& progress) {
   }
   VolumeStats after = Stats();
   BALE_LOG(kInfo) << "volume " << id_ << ": compacted to revision " << after.revision << ", "
-                  << before.file_bytes << " -> " << after.file_bytes << " bytes ("
-                  << dropped << " bytes of dead needles dropped)";
+                  << before.file_bytes << " -> " << after.file_bytes << " bytes (" << dropped
+                  << " bytes of dead needles dropped)";
   return Status::Ok();
 }
 

@@ -6,8 +6,8 @@
 
 #include <doctest.h>
 
-#include "backend/store/volume.h"
 #include "backend/store/testing/needle_data.h"
+#include "backend/store/volume.h"
 #include "common/testing/fault_file_system.h"
 
 namespace bale {
@@ -67,8 +67,10 @@ TEST_CASE("power loss drops no acknowledged needle") {
     auto reopened = Volume::Open(&fs, &clock, kDir, 1, {});
     REQUIRE_MESSAGE(reopened.ok(), reopened.status().ToString());
     for (NeedleKey k : acked) {
-      if (deleted.count(k)) CHECK((*reopened)->Read(k, NeedleCookie(k)).status().code() == Code::kNotFound);
-      else ExpectNeedle(**reopened, k);
+      if (deleted.count(k))
+        CHECK((*reopened)->Read(k, NeedleCookie(k)).status().code() == Code::kNotFound);
+      else
+        ExpectNeedle(**reopened, k);
     }
     // Nothing else: every needle the volume holds is one that was written.
     (*reopened)->ForEachNeedle([&](NeedleKey k, uint32_t size) {
@@ -84,7 +86,8 @@ TEST_CASE("ENOSPC: the write fails naming the volume, the volume goes read-only,
   ManualClock clock;
   REQUIRE(fs.CreateDirs(kDir).ok());
   auto v = Volume::Create(&fs, &clock, kDir, 3, {}).value();
-  for (NeedleKey k = 1; k <= 10; k++) REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
+  for (NeedleKey k = 1; k <= 10; k++)
+    REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
   uint64_t end = v->Stats().file_bytes;
   fs.SetCapacity(fs.Contents("/drive/3.dat").size() + fs.Contents("/drive/3.idx").size() + 100);
   Status st = v->Write(11, 1, std::string(4096, 'x'));
@@ -116,7 +119,8 @@ TEST_CASE("EIO on fdatasync fails the write and makes the volume read-only") {
   fs.InjectFault(FsOp::kSync, EIO, "4.dat");
   Status st = v->Write(2, 2, "lost");
   CHECK(st.code() == Code::kDataLoss);
-  CHECK(st.message() == "volume 4: appending 48 bytes at offset 56: fdatasync /drive/4.dat: Input/output error");
+  CHECK(st.message() ==
+        "volume 4: appending 48 bytes at offset 56: fdatasync /drive/4.dat: Input/output error");
   CHECK(v->Stats().read_only);
   CHECK(v->Read(2, 2).status().code() == Code::kNotFound);
   CHECK(v->Read(1, 1).value() == "kept");
@@ -144,9 +148,11 @@ TEST_CASE("a failing .idx append loses nothing: the .dat is the truth") {
   ManualClock clock;
   REQUIRE(fs.CreateDirs(kDir).ok());
   auto v = Volume::Create(&fs, &clock, kDir, 6, {}).value();
-  for (NeedleKey k = 1; k <= 5; k++) REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
+  for (NeedleKey k = 1; k <= 5; k++)
+    REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
   fs.InjectFault(FsOp::kWrite, EIO, "6.idx");
-  for (NeedleKey k = 6; k <= 20; k++) REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
+  for (NeedleKey k = 6; k <= 20; k++)
+    REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
   CHECK(fs.Contents("/drive/6.idx").size() == 8 + 5 * 16);  // appends stopped at the failure
   v.reset();
   v = Volume::Open(&fs, &clock, kDir, 6, {}).value();
@@ -159,7 +165,8 @@ TEST_CASE("compaction that fails or crashes leaves the volume whole") {
   ManualClock clock;
   REQUIRE(fs.CreateDirs(kDir).ok());
   auto v = Volume::Create(&fs, &clock, kDir, 2, {}).value();
-  for (NeedleKey k = 1; k <= 100; k++) REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
+  for (NeedleKey k = 1; k <= 100; k++)
+    REQUIRE(v->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 5000))).ok());
   for (NeedleKey k = 1; k <= 100; k += 2) REQUIRE(v->Delete(k, NeedleCookie(k)).ok());
   const std::string dat = fs.Contents("/drive/2.dat");
   auto check = [&](Volume& vol) {

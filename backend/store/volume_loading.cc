@@ -97,9 +97,9 @@ class Volume::Loader {
     uint64_t pos = format::kIdxHeaderSize;
     uint64_t prev_offset = 0;
     while (pos + format::kIdxRecordSize <= idx_size) {
-      uint64_t want = std::min<uint64_t>(kChunkRecords * format::kIdxRecordSize,
-                                         (idx_size - pos) / format::kIdxRecordSize *
-                                             format::kIdxRecordSize);
+      uint64_t want =
+          std::min<uint64_t>(kChunkRecords * format::kIdxRecordSize,
+                             (idx_size - pos) / format::kIdxRecordSize * format::kIdxRecordSize);
       chunk.resize(want);
       ASSIGN_OR_RETURN(size_t got, g_->idx->ReadAt(pos, want, chunk.data()));
       for (size_t i = 0; i + format::kIdxRecordSize <= got; i += format::kIdxRecordSize) {
@@ -152,8 +152,7 @@ class Volume::Loader {
       ASSIGN_OR_RETURN(auto next, NeedleScanner::FindNextValid(g_->dat.get(), pos + 8, dat_size_));
       if (next) {
         BALE_LOG(kError) << "volume " << v_->id_ << ": corrupt bytes in " << g_->dat->path()
-                         << " at offset " << pos << " (" << scan.why() << "), skipped to "
-                         << *next;
+                         << " at offset " << pos << " (" << scan.why() << "), skipped to " << *next;
         pos = *next;
         continue;
       }
@@ -187,13 +186,13 @@ Volume::Volume(FileSystem* fs, Clock* clock, std::string dir, VolumeId id, Volum
 
 Volume::~Volume() = default;
 
-Result<std::unique_ptr<Volume>> Volume::Create(FileSystem* fs, Clock* clock,
-                                               const std::string& dir, VolumeId id,
-                                               const VolumeOptions& options) {
+Result<std::unique_ptr<Volume>> Volume::Create(FileSystem* fs, Clock* clock, const std::string& dir,
+                                               VolumeId id, const VolumeOptions& options) {
   RETURN_IF_ERROR(CheckOptions(options));
   RETURN_IF_ERROR(fs->CreateDirs(dir));
   std::string dat_path = DatPath(dir, id);
-  if (fs->Exists(dat_path)) return AlreadyExistsError("volume " + std::to_string(id) + " exists: " + dat_path);
+  if (fs->Exists(dat_path))
+    return AlreadyExistsError("volume " + std::to_string(id) + " exists: " + dat_path);
   auto g = std::make_shared<Generation>();
   ASSIGN_OR_RETURN(g->dat, fs->Open(dat_path + ".new", OpenMode::kCreateReadWrite));
   ASSIGN_OR_RETURN(g->idx, fs->Open(IdxPath(dir, id), OpenMode::kCreateReadWrite));

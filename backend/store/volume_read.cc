@@ -7,7 +7,8 @@ namespace bale {
 Result<std::string> Volume::Read(NeedleKey key, Cookie cookie) const {
   std::shared_lock g(gen_mu_);
   auto e = gen_->index->Get(key);
-  if (!e) return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
+  if (!e)
+    return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
   const uint64_t off = uint64_t{e->offset_units} * format::kAlignment;
   const uint64_t len = format::NeedleLength(e->size);
   std::string buf(len, '\0');
@@ -35,7 +36,8 @@ Result<std::string> Volume::Read(NeedleKey key, Cookie cookie) const {
 Result<NeedleMeta> Volume::Stat(NeedleKey key, Cookie cookie) const {
   std::shared_lock g(gen_mu_);
   auto e = gen_->index->Get(key);
-  if (!e) return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
+  if (!e)
+    return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
   const uint64_t off = uint64_t{e->offset_units} * format::kAlignment;
   char head[format::kNeedleHeaderSize];
   auto n = gen_->dat->ReadAt(off, sizeof head, head);
@@ -75,13 +77,14 @@ VolumeStats Volume::Stats() const {
     s.error = read_only_reason_;
   }
   s.read_only = s.sealed || !s.error.empty();
-  uint64_t body = s.file_bytes > format::kSuperblockSize ? s.file_bytes - format::kSuperblockSize : 0;
-  s.garbage_ratio = body == 0 ? 0.0 : 1.0 - static_cast<double>(std::min(s.live_bytes, body)) / body;
+  uint64_t body =
+      s.file_bytes > format::kSuperblockSize ? s.file_bytes - format::kSuperblockSize : 0;
+  s.garbage_ratio =
+      body == 0 ? 0.0 : 1.0 - static_cast<double>(std::min(s.live_bytes, body)) / body;
   s.compacting = compacting_.load();
   uint64_t total = compact_total_.load();
-  s.compaction_progress = (s.compacting && total > 0)
-                              ? static_cast<double>(compact_done_.load()) / total
-                              : 0.0;
+  s.compaction_progress =
+      (s.compacting && total > 0) ? static_cast<double>(compact_done_.load()) / total : 0.0;
   return s;
 }
 

@@ -95,15 +95,20 @@ TEST_CASE("index is rebuilt from .idx, from .dat alone, and from a damaged .idx"
   for (NeedleKey k = 1; k <= 300; k += 3) REQUIRE(f.vol->Delete(k, NeedleCookie(k)).ok());
   auto check = [&](uint64_t expected_needles = 200) {
     for (NeedleKey k = 1; k <= 300; k++) {
-      if (k % 3 == 1) CHECK(f.vol->Read(k, NeedleCookie(k)).status().code() == Code::kNotFound);
-      else f.Expect(k);
+      if (k % 3 == 1)
+        CHECK(f.vol->Read(k, NeedleCookie(k)).status().code() == Code::kNotFound);
+      else
+        f.Expect(k);
     }
     CHECK(f.vol->Stats().needles == expected_needles);
   };
   uint64_t idx_size = f.fs.Contents(kIdx).size();
   CHECK(idx_size == 8 + 400 * 16);  // 300 writes + 100 tombstones
 
-  SUBCASE("from .idx") { f.Reopen(); check(); }
+  SUBCASE("from .idx") {
+    f.Reopen();
+    check();
+  }
   SUBCASE("from .dat alone") {
     f.vol.reset();
     REQUIRE(f.fs.Remove(kIdx).ok());
@@ -165,8 +170,8 @@ TEST_CASE("a corrupt needle past the index is skipped when valid needles follow"
   std::string dat = f.fs.Contents(kDat);
   std::string idx = f.fs.Contents(kIdx);
   // Needle 3 starts after superblock + needles 1 and 2.
-  uint64_t off3 = 8 + format::NeedleLength(NeedleSize(1, 3000)) +
-                  format::NeedleLength(NeedleSize(2, 3000));
+  uint64_t off3 =
+      8 + format::NeedleLength(NeedleSize(1, 3000)) + format::NeedleLength(NeedleSize(2, 3000));
   dat[off3 + 40] ^= 0x10;  // a data bit of needle 3
   f.fs.SetContents(kDat, dat);
   f.fs.SetContents(kIdx, idx.substr(0, 8 + 2 * 16));
@@ -229,7 +234,8 @@ TEST_CASE("a write that would pass the size limit is refused; smaller ones still
   for (NeedleKey k = 1; k <= 3; k++) REQUIRE(v->Write(k, 1, std::string(100, 'x')).ok());
   Status st = v->Write(4, 1, std::string(100, 'x'));
   CHECK(st.code() == Code::kResourceExhausted);
-  CHECK(st.message() == "volume 7 is full: 144 more bytes at offset 440 would pass its limit of 496");
+  CHECK(st.message() ==
+        "volume 7 is full: 144 more bytes at offset 440 would pass its limit of 496");
   CHECK(v->Write(5, 1, std::string(10, 'y')).ok());
   CHECK(v->Read(5, 1).value() == std::string(10, 'y'));
   CHECK(v->Stats().file_bytes == o.size_limit);
@@ -286,8 +292,10 @@ std::map<NeedleKey, std::string> RawNeedles(FaultFileSystem& fs) {
   NeedleScanner scan(file.get(), 8, file->Size().value());
   std::map<NeedleKey, std::string> out;
   while (scan.Next()) {
-    if (scan.header().tombstone()) out.erase(scan.header().key);
-    else out[scan.header().key] = std::string(scan.bytes());
+    if (scan.header().tombstone())
+      out.erase(scan.header().key);
+    else
+      out[scan.header().key] = std::string(scan.bytes());
   }
   REQUIRE_FALSE(scan.bad());
   return out;
@@ -305,7 +313,8 @@ TEST_CASE("compaction keeps live needles byte-exact, drops dead ones, bumps the 
   for (const auto& [k, raw] : before) expected_bytes += raw.size();
 
   std::vector<std::pair<uint64_t, uint64_t>> progress;
-  REQUIRE(f.vol->Compact([&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); }).ok());
+  REQUIRE(f.vol->Compact([&](uint64_t done, uint64_t total) { progress.emplace_back(done, total); })
+              .ok());
   auto s = f.vol->Stats();
   CHECK(s.revision == 1);
   CHECK(s.file_bytes == expected_bytes);
@@ -363,7 +372,8 @@ TEST_CASE("compaction under concurrent reads, writes and deletes") {
   std::atomic<int> write_errors{0};
   std::thread writer([&] {
     for (NeedleKey k = 10001; k <= 10400 && !stop; k++) {
-      if (!f.vol->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 3000))).ok()) write_errors++;
+      if (!f.vol->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 3000))).ok())
+        write_errors++;
       if (k % 4 == 0 && !f.vol->Delete(k - 2, NeedleCookie(k - 2)).ok()) write_errors++;
     }
   });
@@ -378,8 +388,10 @@ TEST_CASE("compaction under concurrent reads, writes and deletes") {
     for (NeedleKey k = 2; k <= 3000; k += 2) f.Expect(k);
     for (NeedleKey k = 10001; k <= 10400; k++) {
       bool deleted = (k + 2) % 4 == 0 && k + 2 <= 10400;
-      if (deleted) CHECK(f.vol->Read(k, NeedleCookie(k)).status().code() == Code::kNotFound);
-      else f.Expect(k);
+      if (deleted)
+        CHECK(f.vol->Read(k, NeedleCookie(k)).status().code() == Code::kNotFound);
+      else
+        f.Expect(k);
     }
   };
   check();

@@ -1,10 +1,10 @@
 #include "common/testing/fault_file_system.h"
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 namespace bale::testing {
 
@@ -46,8 +46,10 @@ class FaultFile : public File {
   }
 
   Status Sync() override {
-    if (int64_t d = fs_->sync_delay_micros()) std::this_thread::sleep_for(std::chrono::microseconds(d));
-    if (int err = fs_->TakeFault(FsOp::kSync, path_)) return ErrnoToStatus(err, "fdatasync " + path_);
+    if (int64_t d = fs_->sync_delay_micros())
+      std::this_thread::sleep_for(std::chrono::microseconds(d));
+    if (int err = fs_->TakeFault(FsOp::kSync, path_))
+      return ErrnoToStatus(err, "fdatasync " + path_);
     std::lock_guard lk(node_->mu);
     node_->synced = node_->data;
     fs_->CountSync();
@@ -159,8 +161,7 @@ Result<std::unique_ptr<File>> FaultFileSystem::Open(const std::string& path, Ope
   } else if (mode == OpenMode::kCreateExclusive) {
     return ErrnoToStatus(EEXIST, "open " + path);
   }
-  return std::unique_ptr<File>(
-      new FaultFile(this, it->second, path, mode != OpenMode::kReadOnly));
+  return std::unique_ptr<File>(new FaultFile(this, it->second, path, mode != OpenMode::kReadOnly));
 }
 
 bool FaultFileSystem::Exists(const std::string& path) {
@@ -216,11 +217,14 @@ Status FaultFileSystem::Rename(const std::string& from, const std::string& to) {
 }
 
 Status FaultFileSystem::SyncDir(const std::string& path) {
-  if (int err = TakeFault(FsOp::kSyncDir, path)) return ErrnoToStatus(err, "fsync directory " + path);
+  if (int err = TakeFault(FsOp::kSyncDir, path))
+    return ErrnoToStatus(err, "fsync directory " + path);
   std::lock_guard lk(mu_);
   for (auto it = durable_.begin(); it != durable_.end();) {
-    if (DirName(it->first) == path && live_.count(it->first) == 0) it = durable_.erase(it);
-    else ++it;
+    if (DirName(it->first) == path && live_.count(it->first) == 0)
+      it = durable_.erase(it);
+    else
+      ++it;
   }
   for (const auto& [p, node] : live_)
     if (DirName(p) == path) durable_[p] = node;

@@ -21,7 +21,8 @@ constexpr size_t kMaxNeedle = 64 << 10;
 
 void Say(char what, bale::NeedleKey key) {
   std::string line = std::string(1, what) + " " + std::to_string(key) + "\n";
-  if (::write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size())) std::_Exit(3);
+  if (::write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+    std::_Exit(3);
 }
 
 }  // namespace
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
   uint64_t seed = std::strtoull(argv[2], nullptr, 10);
   FileSystem* fs = FileSystem::Posix();
   auto v = fs->Exists(JoinPath(dir, "1.dat")) ? Volume::Open(fs, Clock::Real(), dir, 1, {})
-                                               : Volume::Create(fs, Clock::Real(), dir, 1, {});
+                                              : Volume::Create(fs, Clock::Real(), dir, 1, {});
   if (!v.ok()) {
     std::fprintf(stderr, "crash_writer: %s\n", v.status().ToString().c_str());
     return 1;

@@ -1,0 +1,169 @@
+// bale: one binary, many roles.
+//   bale serve   everything in one process (embedded default)
+//   bale store   a store: volumes on local drives behind the store HTTP API
+//   bale bench   benchmarks that print figures
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include "common/log.h"
+#include "common/units.h"
+#include "tools/bench_store.h"
+#include "tools/serve.h"
+
+namespace po = boost::program_options;
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: bale <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve         run Bale in one process on a data directory (the embedded default)\n"
+    "  store         run a store: volumes on local drives behind the store HTTP API\n"
+    "  bench store   measure the volume engine: durable writes, reads, index RAM, open time\n"
+    "\n"
+    "Run 'bale <command> --help' for a command's options.\n";
+
+std::vector<std::string> SplitComma(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (comma > start) out.push_back(s.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+// Parses argv into `vm`; returns -1 to go on, else an exit code.
+int Parse(const std::string& usage, po::options_description& desc, int argc, char** argv,
+          po::variables_map& vm) {
+  desc.add_options()("help,h", "show this help");
+  try {
+    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "bale: " << e.what() << "\n\n" << usage << "\n" << desc;
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << usage << "\n" << desc;
+    return 0;
+  }
+  return -1;
+}
+
+int Serve(const char* name, int argc, char** argv) {
+  bale::tools::ServeOptions o;
+  std::string drives, volume_size = "30GiB", log_level = "info";
+  po::options_description desc("options");
+  desc.add_options()("data", po::value(&o.data_dir)->default_value(o.data_dir), "data directory")(
+      "listen", po::value(&o.listen)->default_value(o.listen), "HOST:PORT to listen on")(
+      "drives", po::value(&drives), "comma-separated drive directories (default: DATA/drive0)")(
+      "volume-size", po::value(&volume_size)->default_value(volume_size),
+      "size limit of a volume (at most 32GiB)")(
+      "volumes", po::value(&o.initial_volumes)->default_value(o.initial_volumes),
+      "volumes created on an empty store")(
+      "io-threads", po::value(&o.io_threads)->default_value(o.io_threads), "network threads")(
+      "worker-threads", po::value(&o.worker_threads)->default_value(o.worker_threads),
+      "disk threads")("log-level", po::value(&log_level)->default_value(log_level),
+                      "debug, info, warning or error");
+  po::variables_map vm;
+  std::string usage = std::string("usage: bale ") + name + " [options]";
+  if (int rc = Parse(usage, desc, argc, argv, vm); rc >= 0) return rc;
+  bale::LogLevel level;
+  if (!bale::ParseLogLevel(log_level, &level)) {
+    std::cerr << "bale: --log-level '" << log_level
+              << "' is not one of debug, info, warning, error\n";
+    return 2;
+  }
+  bale::SetLogLevel(level);
+  auto size = bale::ParseByteSize(volume_size);
+  if (!size.ok()) {
+    std::cerr << "bale: --volume-size: " << size.status().message() << "\n";
+    return 2;
+  }
+  o.volume_size = *size;
+  o.drives = SplitComma(drives);
+  return bale::tools::RunServe(o);
+}
+
+int BenchStore(int argc, char** argv) {
+  bale::bench::StoreBenchOptions o;
+  o.dir = "./bale-bench.tmp";
+  std::string sizes = "1KiB,4KiB,64KiB,1MiB", writers = "1,64", max_bytes = "1GiB";
+  po::options_description desc("options");
+  desc.add_options()("dir", po::value(&o.dir)->default_value(o.dir),
+                     "scratch directory on the disk to measure")(
+      "sizes", po::value(&sizes)->default_value(sizes), "needle sizes")(
+      "writers", po::value(&writers)->default_value(writers), "concurrent writer counts")(
+      "seconds", po::value(&o.seconds)->default_value(o.seconds), "duration of each measurement")(
+      "max-bytes", po::value(&max_bytes)->default_value(max_bytes),
+      "bytes written at most per write measurement")(
+      "index-needles", po::value(&o.index_needles)->default_value(o.index_needles),
+      "needles in the index/open-time measurement (0 skips it)");
+  po::variables_map vm;
+  if (int rc = Parse("usage: bale bench store [options]", desc, argc, argv, vm); rc >= 0) return rc;
+  o.sizes.clear();
+  for (const auto& s : SplitComma(sizes)) {
+    auto v = bale::ParseByteSize(s);
+    if (!v.ok() || *v == 0) {
+      std::cerr << "bale: --sizes: '" << s << "' is not a positive size\n";
+      return 2;
+    }
+    o.sizes.push_back(*v);
+  }
+  o.writers.clear();
+  for (const auto& w : SplitComma(writers)) {
+    try {
+      int n = std::stoi(w);
+      if (n < 1 || n > 4096) throw std::out_of_range(w);
+      o.writers.push_back(n);
+    } catch (const std::exception&) {
+      std::cerr << "bale: --writers: '" << w << "' is not a count from 1 to 4096\n";
+      return 2;
+    }
+  }
+  auto mb = bale::ParseByteSize(max_bytes);
+  if (!mb.ok()) {
+    std::cerr << "bale: --max-bytes: " << mb.status().message() << "\n";
+    return 2;
+  }
+  o.max_bytes = *mb;
+  bale::SetLogLevel(bale::LogLevel::kWarning);
+  int rc = bale::bench::RunStoreBench(o);
+  std::string rm = "rm -rf '" + o.dir + "'";
+  if (std::system(rm.c_str()) != 0) std::cerr << "bale: could not remove " << o.dir << "\n";
+  return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  std::string cmd = argv[1];
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (cmd == "serve" || cmd == "store") return Serve(argv[1], argc - 1, argv + 1);
+  if (cmd == "bench") {
+    if (argc < 3 || std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
+      std::cout << "usage: bale bench store [options]\n";
+      return argc < 3 ? 2 : 0;
+    }
+    if (std::string(argv[2]) == "store") return BenchStore(argc - 2, argv + 2);
+    std::cerr << "bale: unknown benchmark '" << argv[2] << "' (known: store)\n";
+    return 2;
+  }
+  std::cerr << "bale: unknown command '" << cmd << "'\n\n" << kUsage;
+  return 2;
+}
