@@ -90,8 +90,8 @@ class Volume {
 
   Volume(FileSystem* fs, Clock* clock, std::string dir, VolumeId id, VolumeOptions options);
 
-  Status Append(PendingWrite* w);
-  void WriteGroup(std::span<PendingWrite*> group);
+  Status Append(std::shared_ptr<PendingWrite> w);
+  void WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group);
   void MakeReadOnly(const Status& why) const;
   std::string Where(uint64_t offset) const;
 
@@ -107,7 +107,7 @@ class Volume {
 
   // Group commit queue (LevelDB's writer queue): the writer at the front leads.
   std::mutex queue_mu_;
-  std::deque<PendingWrite*> queue_;
+  std::deque<std::shared_ptr<PendingWrite>> queue_;
 
   // Held by the leader during I/O and by compaction's final swap.
   mutable std::mutex append_mu_;

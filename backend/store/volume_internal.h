@@ -1,7 +1,7 @@
 // Private pieces shared by the volume_*.cc files. Not for use outside them.
 #pragma once
 
-#include <condition_variable>
+#include <atomic>
 #include <memory>
 #include <span>
 #include <string>
@@ -21,13 +21,15 @@ struct Volume::Generation {
   format::Superblock superblock;
 };
 
-// One caller of Write/WriteBatch/Delete waiting in the group-commit queue.
+// One caller of Write/WriteBatch/Delete in the group-commit queue. Shared
+// between the caller and the leader, so that the leader can still notify it
+// after the caller has seen "done" and returned.
 struct Volume::PendingWrite {
+  enum State : uint32_t { kWaiting, kLead, kDone };
   std::span<const NeedleWrite> needles;
   bool tombstone = false;
-  Status status;
-  bool done = false;
-  std::condition_variable cv;
+  Status status;  // written by the leader before kDone
+  std::atomic<uint32_t> state{kWaiting};
 };
 
 std::string DatPath(const std::string& dir, VolumeId id);

@@ -42,50 +42,73 @@ Status Volume::WriteBatch(std::span<const NeedleWrite> needles) {
                                   std::to_string(format::kMaxNeedleData) + "-byte maximum");
   }
   if (needles.empty()) return Status::Ok();
-  PendingWrite w;
-  w.needles = needles;
-  return Append(&w);
+  auto w = std::make_shared<PendingWrite>();
+  w->needles = needles;
+  return Append(std::move(w));
 }
 
 Status Volume::Delete(NeedleKey key, Cookie cookie) {
   RETURN_IF_ERROR(Stat(key, cookie).status());
   NeedleWrite n{key, cookie, {}};
-  PendingWrite w;
-  w.needles = std::span<const NeedleWrite>(&n, 1);
-  w.tombstone = true;
-  return Append(&w);
+  auto w = std::make_shared<PendingWrite>();
+  w->needles = std::span<const NeedleWrite>(&n, 1);
+  w->tombstone = true;
+  return Append(std::move(w));
 }
 
-Status Volume::Append(PendingWrite* w) {
-  std::unique_lock lk(queue_mu_);
-  queue_.push_back(w);
-  while (!w->done && w != queue_.front()) w->cv.wait(lk);
-  if (w->done) return w->status;
+// Followers sleep on their own state word (one futex wake each, no mutex to
+// reacquire); the writer at the front of the queue leads. A writer that finds
+// the queue empty leads at once.
+Status Volume::Append(std::shared_ptr<PendingWrite> w) {
+  bool lead;
+  {
+    std::lock_guard lk(queue_mu_);
+    queue_.push_back(w);
+    lead = queue_.size() == 1;
+  }
+  if (!lead) {
+    uint32_t s;
+    while ((s = w->state.load(std::memory_order_acquire)) == PendingWrite::kWaiting)
+      w->state.wait(PendingWrite::kWaiting, std::memory_order_acquire);
+    if (s == PendingWrite::kDone) return w->status;
+  }
 
-  // Leader: take a group from the front of the queue.
-  std::vector<PendingWrite*> group;
-  uint64_t bytes = 0;
-  for (PendingWrite* p : queue_) {
-    uint64_t len = 0;
-    for (const auto& n : p->needles)
-      len += format::NeedleLength(static_cast<uint32_t>(n.data.size()));
-    if (!group.empty() && bytes + len > kMaxGroupBytes) break;
-    group.push_back(p);
-    bytes += len;
+  // Leader: take a group from the front of the queue (this writer is first).
+  std::vector<std::shared_ptr<PendingWrite>> group;
+  {
+    std::lock_guard lk(queue_mu_);
+    uint64_t bytes = 0;
+    for (const auto& p : queue_) {
+      uint64_t len = 0;
+      for (const auto& n : p->needles)
+        len += format::NeedleLength(static_cast<uint32_t>(n.data.size()));
+      if (!group.empty() && bytes + len > kMaxGroupBytes) break;
+      group.push_back(p);
+      bytes += len;
+    }
   }
-  lk.unlock();
   WriteGroup(group);
-  lk.lock();
-  for (PendingWrite* p : group) {
-    queue_.pop_front();
-    p->done = true;
-    if (p != w) p->cv.notify_one();
+  std::shared_ptr<PendingWrite> next;
+  {
+    std::lock_guard lk(queue_mu_);
+    for (size_t i = 0; i < group.size(); i++) queue_.pop_front();
+    if (!queue_.empty()) next = queue_.front();
   }
-  if (!queue_.empty()) queue_.front()->cv.notify_one();
+  // Hand over first, so the next group's I/O starts while this one's
+  // followers are being woken.
+  if (next) {
+    next->state.store(PendingWrite::kLead, std::memory_order_release);
+    next->state.notify_one();
+  }
+  for (const auto& p : group) {
+    if (p == w) continue;
+    p->state.store(PendingWrite::kDone, std::memory_order_release);
+    p->state.notify_one();
+  }
   return w->status;
 }
 
-void Volume::WriteGroup(std::span<PendingWrite*> group) {
+void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {
   std::lock_guard alk(append_mu_);
   Status refuse;
   if (sealed_) {
@@ -97,7 +120,7 @@ void Volume::WriteGroup(std::span<PendingWrite*> group) {
                                        " is read-only: " + read_only_reason_);
   }
   if (!refuse.ok()) {
-    for (PendingWrite* p : group) p->status = refuse;
+    for (const auto& p : group) p->status = refuse;
     return;
   }
 
@@ -107,7 +130,8 @@ void Volume::WriteGroup(std::span<PendingWrite*> group) {
   std::string idx;
   std::vector<PendingWrite*> accepted;
   uint64_t off = end_;
-  for (PendingWrite* p : group) {
+  for (const auto& shared : group) {
+    PendingWrite* p = shared.get();
     uint64_t len = 0;
     for (const auto& n : p->needles)
       len += format::NeedleLength(p->tombstone ? 0 : static_cast<uint32_t>(n.data.size()));
