@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,6 +31,9 @@ class File {
   virtual Result<size_t> ReadAt(uint64_t offset, size_t n, char* buf) const = 0;
   // Writes all of `data` at `offset`, or fails.
   virtual Status WriteAt(uint64_t offset, std::string_view data) = 0;
+  // Writes `parts` back to back from `offset` (pwritev), or fails. The default
+  // joins them and calls WriteAt.
+  virtual Status WriteAtV(uint64_t offset, std::span<const std::string_view> parts);
   // Makes every byte written so far durable (fdatasync).
   virtual Status Sync() = 0;
   virtual Status Truncate(uint64_t size) = 0;

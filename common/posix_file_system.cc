@@ -2,10 +2,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <string>
+#include <vector>
 
 #include "common/file_system.h"
 
@@ -45,6 +48,36 @@ class PosixFile : public File {
         return ErrnoToStatus(errno, "pwrite " + Where(path_, offset + done));
       }
       done += static_cast<size_t>(r);
+    }
+    return Status::Ok();
+  }
+
+  Status WriteAtV(uint64_t offset, std::span<const std::string_view> parts) override {
+    constexpr size_t kMaxIov = 1024;  // IOV_MAX on Linux
+    std::vector<iovec> iov;
+    iov.reserve(std::min(parts.size(), kMaxIov));
+    size_t i = 0;
+    while (i < parts.size()) {
+      iov.clear();
+      for (; i < parts.size() && iov.size() < kMaxIov; i++)
+        if (!parts[i].empty()) iov.push_back({const_cast<char*>(parts[i].data()), parts[i].size()});
+      size_t first = 0;
+      while (first < iov.size()) {
+        ssize_t r = ::pwritev(fd_, iov.data() + first, static_cast<int>(iov.size() - first),
+                              static_cast<off_t>(offset));
+        if (r < 0) {
+          if (errno == EINTR) continue;
+          return ErrnoToStatus(errno, "pwrite " + Where(path_, offset));
+        }
+        offset += static_cast<uint64_t>(r);
+        // Skip what was written; a short write resumes inside an iovec.
+        size_t n = static_cast<size_t>(r);
+        while (first < iov.size() && n >= iov[first].iov_len) n -= iov[first++].iov_len;
+        if (n > 0) {
+          iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + n;
+          iov[first].iov_len -= n;
+        }
+      }
     }
     return Status::Ok();
   }
@@ -146,6 +179,12 @@ class PosixFileSystem : public FileSystem {
 };
 
 }  // namespace
+
+Status File::WriteAtV(uint64_t offset, std::span<const std::string_view> parts) {
+  std::string joined;
+  for (auto p : parts) joined.append(p);
+  return WriteAt(offset, joined);
+}
 
 FileSystem* FileSystem::Posix() {
   static PosixFileSystem fs;

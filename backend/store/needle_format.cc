@@ -68,21 +68,30 @@ Result<Superblock> DecodeSuperblock(std::string_view b) {
   return sb;
 }
 
-void AppendNeedle(const NeedleHeader& h, std::string_view data, std::string* out) {
-  size_t start = out->size();
-  uint64_t len = NeedleLength(static_cast<uint32_t>(data.size()));
-  out->resize(start + len, '\0');  // zero padding included
-  char* p = out->data() + start;
+NeedleFrame EncodeNeedleFrame(const NeedleHeader& h, std::string_view data) {
+  NeedleFrame f;
+  char* p = f.head;
   std::memcpy(p, kNeedleMagic, 4);
   PutU32(p + 4, h.cookie);
   PutU64(p + 8, h.key);
   p[16] = static_cast<char>(h.flags);
+  p[17] = p[18] = p[19] = 0;
   PutU32(p + 20, static_cast<uint32_t>(data.size()));
   PutU64(p + 24, static_cast<uint64_t>(h.append_time_micros));
-  if (!data.empty()) std::memcpy(p + kNeedleHeaderSize, data.data(), data.size());
-  char* f = p + kNeedleHeaderSize + data.size();
-  std::memcpy(f, kFooterMagic, 4);
-  PutU32(f + 4, crc32c::Value(p, kNeedleHeaderSize + data.size()));
+  uint32_t crc = crc32c::Extend(crc32c::Value(p, kNeedleHeaderSize), data.data(), data.size());
+  uint64_t len = NeedleLength(static_cast<uint32_t>(data.size()));
+  f.tail_size = static_cast<uint8_t>(len - kNeedleHeaderSize - data.size());
+  std::memset(f.tail, 0, sizeof f.tail);
+  std::memcpy(f.tail, kFooterMagic, 4);
+  PutU32(f.tail + 4, crc);
+  return f;
+}
+
+void AppendNeedle(const NeedleHeader& h, std::string_view data, std::string* out) {
+  NeedleFrame f = EncodeNeedleFrame(h, data);
+  out->append(f.head_view());
+  out->append(data);
+  out->append(f.tail_view());
 }
 
 Result<NeedleHeader> DecodeNeedleHeader(std::string_view b) {

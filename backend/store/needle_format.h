@@ -62,6 +62,18 @@ struct NeedleHeader {
   bool tombstone() const { return flags & kNeedleTombstone; }
 };
 
+// The bytes of a needle around its data: the header, and the footer with its
+// padding, CRC computed. Lets a writer encode its needle on its own thread and
+// the appender write header, caller's data and tail with one pwritev.
+struct NeedleFrame {
+  char head[kNeedleHeaderSize];
+  char tail[kNeedleFooterSize + kAlignment];
+  uint8_t tail_size = 0;
+  std::string_view head_view() const { return {head, kNeedleHeaderSize}; }
+  std::string_view tail_view() const { return {tail, tail_size}; }
+};
+NeedleFrame EncodeNeedleFrame(const NeedleHeader& header, std::string_view data);
+
 // Appends the full needle (header, data, footer, padding) to `out`.
 void AppendNeedle(const NeedleHeader& header, std::string_view data, std::string* out);
 // Parses a header; INVALID_ARGUMENT when the magic is wrong or size is absurd.

@@ -90,6 +90,8 @@ class Volume {
 
   Volume(FileSystem* fs, Clock* clock, std::string dir, VolumeId id, VolumeOptions options);
 
+  // Encodes needles on the caller's thread, ready for the queue.
+  std::shared_ptr<PendingWrite> Prepare(std::span<const NeedleWrite> needles, bool tombstone) const;
   Status Append(std::shared_ptr<PendingWrite> w);
   void WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group);
   void MakeReadOnly(const Status& why) const;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "backend/store/needle_format.h"
 #include "backend/store/needle_index.h"
@@ -28,7 +29,11 @@ struct Volume::PendingWrite {
   enum State : uint32_t { kWaiting, kLead, kDone };
   std::span<const NeedleWrite> needles;
   bool tombstone = false;
-  Status status;  // written by the leader before kDone
+  // Header and footer of each needle, encoded (CRC included) by the writer's
+  // own thread before it queues; the leader only writes.
+  std::vector<format::NeedleFrame> frames;
+  uint64_t bytes = 0;  // on-disk length of all its needles
+  Status status;       // written by the leader before kDone
   std::atomic<uint32_t> state{kWaiting};
 };
 

@@ -13,7 +13,7 @@
 namespace bale {
 namespace {
 
-constexpr uint64_t kMaxGroupBytes = 16 << 20;
+constexpr uint64_t kMaxGroupBytes = 4 << 20;
 
 }  // namespace
 
@@ -34,6 +34,23 @@ Status Volume::Write(NeedleKey key, Cookie cookie, std::string_view data) {
   return WriteBatch(std::span<const NeedleWrite>(&n, 1));
 }
 
+std::shared_ptr<Volume::PendingWrite> Volume::Prepare(std::span<const NeedleWrite> needles,
+                                                      bool tombstone) const {
+  auto w = std::make_shared<PendingWrite>();
+  w->needles = needles;
+  w->tombstone = tombstone;
+  w->frames.reserve(needles.size());
+  const int64_t now = clock_->NowMicros();
+  for (const auto& n : needles) {
+    std::string_view data = tombstone ? std::string_view() : n.data;
+    format::NeedleHeader h{n.cookie, n.key, tombstone ? format::kNeedleTombstone : uint8_t{0},
+                           static_cast<uint32_t>(data.size()), now};
+    w->frames.push_back(format::EncodeNeedleFrame(h, data));
+    w->bytes += format::NeedleLength(h.size);
+  }
+  return w;
+}
+
 Status Volume::WriteBatch(std::span<const NeedleWrite> needles) {
   for (const auto& n : needles) {
     if (n.data.size() > format::kMaxNeedleData)
@@ -42,18 +59,13 @@ Status Volume::WriteBatch(std::span<const NeedleWrite> needles) {
                                   std::to_string(format::kMaxNeedleData) + "-byte maximum");
   }
   if (needles.empty()) return Status::Ok();
-  auto w = std::make_shared<PendingWrite>();
-  w->needles = needles;
-  return Append(std::move(w));
+  return Append(Prepare(needles, /*tombstone=*/false));
 }
 
 Status Volume::Delete(NeedleKey key, Cookie cookie) {
   RETURN_IF_ERROR(Stat(key, cookie).status());
   NeedleWrite n{key, cookie, {}};
-  auto w = std::make_shared<PendingWrite>();
-  w->needles = std::span<const NeedleWrite>(&n, 1);
-  w->tombstone = true;
-  return Append(std::move(w));
+  return Append(Prepare(std::span<const NeedleWrite>(&n, 1), /*tombstone=*/true));
 }
 
 // Followers sleep on their own state word (one futex wake each, no mutex to
@@ -79,12 +91,9 @@ Status Volume::Append(std::shared_ptr<PendingWrite> w) {
     std::lock_guard lk(queue_mu_);
     uint64_t bytes = 0;
     for (const auto& p : queue_) {
-      uint64_t len = 0;
-      for (const auto& n : p->needles)
-        len += format::NeedleLength(static_cast<uint32_t>(n.data.size()));
-      if (!group.empty() && bytes + len > kMaxGroupBytes) break;
+      if (!group.empty() && bytes + p->bytes > kMaxGroupBytes) break;
       group.push_back(p);
-      bytes += len;
+      bytes += p->bytes;
     }
   }
   WriteGroup(group);
@@ -125,42 +134,40 @@ void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {
   }
 
   Generation& g = *gen_;
-  const int64_t now = clock_->NowMicros();
-  std::string buf;
+  std::vector<std::string_view> parts;
   std::string idx;
   std::vector<PendingWrite*> accepted;
   uint64_t off = end_;
   for (const auto& shared : group) {
     PendingWrite* p = shared.get();
-    uint64_t len = 0;
-    for (const auto& n : p->needles)
-      len += format::NeedleLength(p->tombstone ? 0 : static_cast<uint32_t>(n.data.size()));
-    if (off + len > options_.size_limit) {
+    if (off + p->bytes > options_.size_limit) {
       p->status = ResourceExhaustedError(
-          "volume " + std::to_string(id_) + " is full: " + std::to_string(len) +
+          "volume " + std::to_string(id_) + " is full: " + std::to_string(p->bytes) +
           " more bytes at offset " + std::to_string(off) + " would pass its limit of " +
           std::to_string(options_.size_limit));
       continue;
     }
-    for (const auto& n : p->needles) {
-      format::NeedleHeader h{n.cookie, n.key, p->tombstone ? format::kNeedleTombstone : uint8_t{0},
-                             p->tombstone ? 0u : static_cast<uint32_t>(n.data.size()), now};
+    for (size_t i = 0; i < p->needles.size(); i++) {
+      const format::NeedleFrame& f = p->frames[i];
+      uint32_t size = p->tombstone ? 0u : static_cast<uint32_t>(p->needles[i].data.size());
       format::AppendIdxRecord(
-          format::IdxRecord{n.key, static_cast<uint32_t>(off / format::kAlignment),
-                            p->tombstone ? format::kIdxTombstoneSize : h.size},
+          format::IdxRecord{p->needles[i].key, static_cast<uint32_t>(off / format::kAlignment),
+                            p->tombstone ? format::kIdxTombstoneSize : size},
           &idx);
-      format::AppendNeedle(h, p->tombstone ? std::string_view() : n.data, &buf);
-      off += format::NeedleLength(h.size);
+      parts.push_back(f.head_view());
+      if (size > 0) parts.push_back(p->needles[i].data);
+      parts.push_back(f.tail_view());
+      off += format::NeedleLength(size);
     }
     accepted.push_back(p);
   }
   if (accepted.empty()) return;
 
-  Status st = g.dat->WriteAt(end_, buf);
+  Status st = g.dat->WriteAtV(end_, parts);
   if (st.ok()) st = g.dat->Sync();
   if (!st.ok()) {
     st = st.WithContext("volume " + std::to_string(id_) + ": appending " +
-                        std::to_string(buf.size()) + " bytes at offset " + std::to_string(end_));
+                        std::to_string(off - end_) + " bytes at offset " + std::to_string(end_));
     // Nothing of this group was acknowledged; drop what may have landed.
     g.dat->Truncate(end_).IgnoreError();
     MakeReadOnly(st);
