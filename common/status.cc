@@ -46,7 +46,7 @@ std::string_view CodeName(Code code) {
 }
 
 Status::Status(Code code, std::string message) {
-  if (code != Code::kOk) rep_ = std::make_shared<const Rep>(Rep{code, std::move(message)});
+  if (code != Code::kOk) rep_ = std::make_shared<const Rep>(Rep{code, std::move(message), {}});
 }
 
 std::string Status::ToString() const {
@@ -62,7 +62,15 @@ Status Status::WithContext(std::string_view context) const {
   std::string msg(context);
   msg += ": ";
   msg += message();
-  return Status(code(), std::move(msg));
+  Status out(code(), std::move(msg));
+  return out.WithReason(reason());
+}
+
+Status Status::WithReason(std::string_view reason) const {
+  if (ok()) return *this;
+  Status out;
+  out.rep_ = std::make_shared<const Rep>(Rep{code(), std::string(message()), std::string(reason)});
+  return out;
 }
 
 std::ostream& operator<<(std::ostream& os, const Status& s) { return os << s.ToString(); }

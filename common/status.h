@@ -60,12 +60,20 @@ class [[nodiscard]] Status {
   // Returns a copy whose message is prefixed with `context` + ": ".
   Status WithContext(std::string_view context) const;
 
+  // An optional machine-readable reason, finer than the code (like gRPC's
+  // ErrorInfo.reason): e.g. "SignatureDoesNotMatch". The gateway's S3 error
+  // table maps reasons to S3 error codes and HTTP statuses; a Status without
+  // one is mapped by its code.
+  std::string_view reason() const { return rep_ ? std::string_view(rep_->reason) : std::string_view(); }
+  Status WithReason(std::string_view reason) const;
+
   void IgnoreError() const {}
 
  private:
   struct Rep {
     Code code;
     std::string message;
+    std::string reason;
   };
   std::shared_ptr<const Rep> rep_;  // null when OK: OK costs one pointer.
 };

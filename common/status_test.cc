@@ -29,6 +29,17 @@ TEST_CASE("status carries code and message; OK is the default") {
   CHECK(nf.WithContext("volume 3").ToString() == "NOT_FOUND: volume 3: needle 7");
 }
 
+TEST_CASE("a reason rides along with the code and survives added context") {
+  Status st = PermissionDeniedError("bad signature").WithReason("SignatureDoesNotMatch");
+  CHECK(st.code() == Code::kPermissionDenied);
+  CHECK(st.reason() == "SignatureDoesNotMatch");
+  Status ctx = st.WithContext("PUT /b/k");
+  CHECK(ctx.reason() == "SignatureDoesNotMatch");
+  CHECK(ctx.message() == "PUT /b/k: bad signature");
+  CHECK(NotFoundError("x").reason().empty());
+  CHECK(Status().WithReason("Ignored").ok());
+}
+
 TEST_CASE("ASSIGN_OR_RETURN propagates the first failure") {
   CHECK(Quarter(12).value() == 3);
   Result<int> r = Quarter(6);
