@@ -1,0 +1,63 @@
+#include "gateway/s3_error.h"
+
+#include <doctest.h>
+
+namespace bale::s3 {
+namespace {
+
+TEST_CASE("error table: codes, statuses and AWS messages") {
+  int status = 0;
+  std::string_view msg;
+  REQUIRE(LookUpError("NoSuchKey", &status, &msg));
+  CHECK(status == 404);
+  CHECK(msg == "The specified key does not exist.");
+  REQUIRE(LookUpError("SignatureDoesNotMatch", &status, nullptr));
+  CHECK(status == 403);
+  REQUIRE(LookUpError("InvalidRange", &status, nullptr));
+  CHECK(status == 416);
+  REQUIRE(LookUpError("MissingContentLength", &status, nullptr));
+  CHECK(status == 411);
+  REQUIRE(LookUpError("NotImplemented", &status, nullptr));
+  CHECK(status == 501);
+  CHECK_FALSE(LookUpError("NoSuchThing", nullptr, nullptr));
+  CHECK(MakeError("NoSuchThing").code == "InternalError");
+}
+
+TEST_CASE("a Status maps to its reason's S3 error, else by its code") {
+  S3Error e = FromStatus(ErrorStatus("NoSuchBucket"));
+  CHECK(e.code == "NoSuchBucket");
+  CHECK(e.http_status == 404);
+  CHECK(e.message == "The specified bucket does not exist");
+  e = FromStatus(ErrorStatus("InvalidBucketName", "bad name 'A'"));
+  CHECK(e.message == "bad name 'A'");
+  CHECK(e.http_status == 400);
+  CHECK(ErrorStatus("BucketNotEmpty").code() == Code::kAlreadyExists);
+  CHECK(ErrorStatus("AccessDenied").code() == Code::kPermissionDenied);
+
+  e = FromStatus(NotFoundError("needle 7 not in volume 3"));
+  CHECK(e.code == "NoSuchKey");
+  CHECK(e.message == "needle 7 not in volume 3");
+  // Server-side failures never leak internal detail to the client.
+  e = FromStatus(DataLossError("volume 3 (/d/3.dat) at offset 4096: checksum mismatch"));
+  CHECK(e.code == "InternalError");
+  CHECK(e.http_status == 500);
+  CHECK(e.message == "We encountered an internal error. Please try again.");
+  e = FromStatus(UnavailableError("volume 9 failed to open"));
+  CHECK(e.code == "ServiceUnavailable");
+  CHECK(e.http_status == 503);
+  CHECK(e.message == "Service is unable to handle request.");
+}
+
+TEST_CASE("error XML is exactly S3's shape, escaped") {
+  S3Error e = MakeError("NoSuchKey");
+  e.details.emplace_back("Key", "a<b>&c");
+  std::string xml = ErrorXml(e, "/bucket/a<b>&c", "REQ1", "HOST1");
+  CHECK(xml ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code>"
+        "<Message>The specified key does not exist.</Message><Key>a&lt;b&gt;&amp;c</Key>"
+        "<Resource>/bucket/a&lt;b&gt;&amp;c</Resource><RequestId>REQ1</RequestId>"
+        "<HostId>HOST1</HostId></Error>");
+}
+
+}  // namespace
+}  // namespace bale::s3
