@@ -15,6 +15,7 @@
 
 #include "backend/store/http/store_http_handler.h"
 #include "common/log.h"
+#include "common/net/http_listener.h"
 
 namespace bale {
 namespace {
@@ -25,16 +26,12 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using store_http::StoreHttpResponse;
 
-// Awaits an asio operation and returns its error_code instead of throwing.
-constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+using net::kNoThrow;
 // Bytes asked for when waiting for the first byte of a request.
 constexpr size_t kFirstReadBytes = 16 << 10;
 // After refusing a request whose body we did not read, how long to keep
 // reading and dropping it, so the client receives our answer before a reset.
 constexpr std::chrono::seconds kLingerTimeout{2};
-// After drain_timeout, how long closed connections get to wind down.
-constexpr std::chrono::seconds kForceCloseGrace{1};
-constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr std::string_view kServerName = "bale-store";
 
 using Parser = http::request_parser<http::string_body>;
@@ -44,12 +41,7 @@ using Request = http::request<http::string_body>;
 // the string in and out of the message copies nothing.
 using Response = http::response<http::string_body>;
 
-// One accepted connection. Touched only on its strand (the stream's executor).
-struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
-  beast::tcp_stream stream;
-  bool idle = false;  // waiting for the next request; Stop() may close it
-};
+using net::Connection;
 
 enum class ReadResult { kRequest, kClosed, kTooLarge, kMalformed };
 
@@ -94,233 +86,65 @@ StoreHttpResponse ExecuteGuarded(Store* store, const store_http::StoreRoute& rou
 class StoreHttpServer::Impl {
  public:
   Impl(Store* store, StoreHttpServerOptions options)
-      : store_(store), options_(std::move(options)) {}
-  ~Impl() { Stop(); }
+      : store_(store),
+        options_(std::move(options)),
+        listener_(ListenerOptionsFor(options_),
+                  [this](std::shared_ptr<Connection> c) { return Session(std::move(c)); }) {}
 
-  Status Start();
-  void Stop();
-  uint16_t port() const { return port_.load(); }
+  Status Start() { return listener_.Start(); }
+  void Stop() { listener_.Stop(); }
+  uint16_t port() const { return listener_.port(); }
 
  private:
-  Status Listen();
-  void RunIo();
-  void Spawn(const asio::any_io_executor& ex, asio::awaitable<void> task);
-  // Runs `fn` on the strand of every open connection.
-  void ForEachConnection(void (*fn)(Connection&));
-  bool WaitForTasks(std::chrono::milliseconds timeout);
+  static net::ListenerOptions ListenerOptionsFor(const StoreHttpServerOptions& o) {
+    net::ListenerOptions l;
+    l.name = "store HTTP API";
+    l.host = o.host;
+    l.port = o.port;
+    l.io_threads = o.io_threads;
+    l.worker_threads = o.worker_threads;
+    l.idle_timeout = o.idle_timeout;
+    l.drain_timeout = o.drain_timeout;
+    return l;
+  }
 
-  asio::awaitable<void> AcceptLoop();
   asio::awaitable<void> Session(std::shared_ptr<Connection> conn);
-  asio::awaitable<bool> AwaitRequest(Connection& conn, beast::flat_buffer& buffer);
-  asio::awaitable<ReadResult> ReadRequest(Connection& conn, beast::flat_buffer& buffer,
-                                          Parser& parser);
+  asio::awaitable<ReadResult> ReadRequest(Connection& conn, Parser& parser);
   asio::awaitable<StoreHttpResponse> Serve(const Request& req);
-  asio::awaitable<void> Refuse(Connection& conn, beast::flat_buffer& buffer, int status,
-                               const Status& why);
+  asio::awaitable<void> Refuse(Connection& conn, int status, const Status& why);
 
   Store* const store_;
   const StoreHttpServerOptions options_;
-  std::atomic<uint16_t> port_{0};
-  std::atomic<bool> stopping_{false};
-  bool started_ = false;  // Start()/Stop() callers only
-  bool stopped_ = false;
-
-  std::mutex mu_;
-  std::condition_variable tasks_done_;
-  int live_tasks_ = 0;                           // accept loop + sessions (mu_)
-  std::set<std::shared_ptr<Connection>> conns_;  // (mu_)
-
-  // Declared after the state above: destroying the io_context destroys any
-  // coroutine frames still queued in it.
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_{asio::make_strand(ioc_)};
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_;
-  std::unique_ptr<asio::thread_pool> workers_;
-  std::vector<std::thread> io_threads_;
+  net::HttpListener listener_;  // last: its threads call into the members above
 };
 
-Status StoreHttpServer::Impl::Start() {
-  if (started_) return FailedPreconditionError("store HTTP server: Start() called twice");
-  RETURN_IF_ERROR(Listen());
-  started_ = true;
-  work_.emplace(ioc_.get_executor());
-  workers_ = std::make_unique<asio::thread_pool>(std::max(1, options_.worker_threads));
-  Spawn(acceptor_.get_executor(), AcceptLoop());
-  for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
-    io_threads_.emplace_back([this] { RunIo(); });
-  }
-  BALE_LOG(kInfo) << "store HTTP API listening on " << options_.host << ":" << port();
-  return Status::Ok();
-}
-
-Status StoreHttpServer::Impl::Listen() {
-  std::string where = options_.host + ":" + std::to_string(options_.port);
-  beast::error_code ec;
-  tcp::resolver resolver(ioc_);
-  auto endpoints = resolver.resolve(options_.host, std::to_string(options_.port),
-                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-  if (ec || endpoints.empty()) {
-    return InvalidArgumentError("store HTTP server: cannot resolve " + where + ": " + ec.message());
-  }
-  tcp::endpoint endpoint = endpoints.begin()->endpoint();
-  acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (!ec) port_ = acceptor_.local_endpoint(ec).port();
-  if (ec) {
-    beast::error_code ignored;
-    acceptor_.close(ignored);
-    return UnavailableError("store HTTP server: listen on " + where + ": " + ec.message());
-  }
-  return Status::Ok();
-}
-
-void StoreHttpServer::Impl::RunIo() {
-  for (;;) {
-    try {
-      ioc_.run();
-      return;
-    } catch (const std::exception& e) {  // a handler threw; keep serving
-      BALE_LOG(kError) << "store HTTP io thread: " << e.what();
-    }
-  }
-}
-
-void StoreHttpServer::Impl::Stop() {
-  if (!started_ || stopped_) return;
-  stopped_ = true;
-  stopping_ = true;
-  asio::post(acceptor_.get_executor(), [this] {
-    beast::error_code ignored;
-    acceptor_.close(ignored);
-  });
-  // Idle connections close now; busy ones after their response (stopping_).
-  ForEachConnection([](Connection& c) {
-    if (c.idle) c.stream.cancel();
-  });
-  if (!WaitForTasks(options_.drain_timeout)) {
-    BALE_LOG(kWarning) << "store HTTP server: requests still running after "
-                       << options_.drain_timeout.count() << " ms; closing their connections";
-    ForEachConnection([](Connection& c) { c.stream.close(); });
-    WaitForTasks(kForceCloseGrace);
-  }
-  work_.reset();
-  ioc_.stop();
-  for (std::thread& t : io_threads_) t.join();
-  io_threads_.clear();
-  workers_->join();  // a Store call that has begun runs to its end
-  {
-    std::lock_guard lock(mu_);
-    conns_.clear();  // before ioc_ goes: streams belong to it
-  }
-  BALE_LOG(kInfo) << "store HTTP API on " << options_.host << ":" << port() << " stopped";
-}
-
-void StoreHttpServer::Impl::Spawn(const asio::any_io_executor& ex, asio::awaitable<void> task) {
-  {
-    std::lock_guard lock(mu_);
-    ++live_tasks_;
-  }
-  asio::co_spawn(ex, std::move(task), [this](std::exception_ptr e) {
-    if (e) {
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& x) {
-        BALE_LOG(kError) << "store HTTP server: connection failed: " << x.what();
-      } catch (...) {
-        BALE_LOG(kError) << "store HTTP server: connection failed";
-      }
-    }
-    std::lock_guard lock(mu_);
-    --live_tasks_;
-    tasks_done_.notify_all();
-  });
-}
-
-void StoreHttpServer::Impl::ForEachConnection(void (*fn)(Connection&)) {
-  std::lock_guard lock(mu_);
-  for (const std::shared_ptr<Connection>& c : conns_) {
-    asio::post(c->stream.get_executor(), [c, fn] { fn(*c); });
-  }
-}
-
-bool StoreHttpServer::Impl::WaitForTasks(std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  return tasks_done_.wait_for(lock, timeout, [this] { return live_tasks_ == 0; });
-}
-
-asio::awaitable<void> StoreHttpServer::Impl::AcceptLoop() {
-  for (;;) {
-    tcp::socket socket(asio::make_strand(ioc_));
-    auto [ec] = co_await acceptor_.async_accept(socket, kNoThrow);
-    if (stopping_ || ec == asio::error::operation_aborted) co_return;
-    if (ec) {  // e.g. out of file descriptors: back off instead of spinning
-      BALE_LOG(kWarning) << "store HTTP server: accept: " << ec.message();
-      asio::steady_timer timer(acceptor_.get_executor(), kAcceptRetryDelay);
-      co_await timer.async_wait(kNoThrow);
-      continue;
-    }
-    beast::error_code ignored;
-    socket.set_option(tcp::no_delay(true), ignored);
-    auto conn = std::make_shared<Connection>(std::move(socket));
-    {
-      std::lock_guard lock(mu_);
-      conns_.insert(conn);
-    }
-    Spawn(conn->stream.get_executor(), Session(conn));
-  }
-}
-
 asio::awaitable<void> StoreHttpServer::Impl::Session(std::shared_ptr<Connection> conn) {
-  beast::flat_buffer buffer;
-  while (!stopping_ && co_await AwaitRequest(*conn, buffer)) {
+  while (!listener_.stopping() && co_await listener_.AwaitRequest(*conn)) {
     Parser parser;
     parser.body_limit(options_.max_body_bytes);
-    ReadResult read = co_await ReadRequest(*conn, buffer, parser);
+    ReadResult read = co_await ReadRequest(*conn, parser);
     if (read == ReadResult::kTooLarge) {
-      co_await Refuse(*conn, buffer, 413,
+      co_await Refuse(*conn, 413,
                       InvalidArgumentError("request body exceeds " +
                                            std::to_string(options_.max_body_bytes) + " bytes"));
     } else if (read == ReadResult::kMalformed) {
-      co_await Refuse(*conn, buffer, 400, InvalidArgumentError("malformed HTTP request"));
+      co_await Refuse(*conn, 400, InvalidArgumentError("malformed HTTP request"));
     }
     if (read != ReadResult::kRequest) break;
-
     Request req = parser.release();
     StoreHttpResponse r = co_await Serve(req);
-    bool keep_alive = req.keep_alive() && !stopping_;
+    bool keep_alive = req.keep_alive() && !listener_.stopping();
     Response res =
         ToHttp(std::move(r), req.method() == http::verb::head, keep_alive, req.version());
     conn->stream.expires_after(options_.body_timeout);
     auto [ec, n] = co_await http::async_write(conn->stream, res, kNoThrow);
     if (ec || !keep_alive) break;
   }
-  beast::error_code ignored;
-  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  std::lock_guard lock(mu_);
-  conns_.erase(conn);
 }
 
-// Waits (up to idle_timeout) for the first byte of the next request. The wait
-// is the connection's idle time: Stop() cancels it.
-asio::awaitable<bool> StoreHttpServer::Impl::AwaitRequest(Connection& conn,
-                                                          beast::flat_buffer& buffer) {
-  if (buffer.size() > 0) co_return true;  // a pipelined request is already here
-  conn.idle = true;
-  conn.stream.expires_after(options_.idle_timeout);
-  auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(kFirstReadBytes), kNoThrow);
-  conn.idle = false;
-  if (ec) co_return false;
-  buffer.commit(n);
-  co_return true;
-}
-
-asio::awaitable<ReadResult> StoreHttpServer::Impl::ReadRequest(Connection& conn,
-                                                               beast::flat_buffer& buffer,
-                                                               Parser& parser) {
+asio::awaitable<ReadResult> StoreHttpServer::Impl::ReadRequest(Connection& conn, Parser& parser) {
   conn.stream.expires_after(options_.header_timeout);
-  auto [ec, n] = co_await http::async_read_header(conn.stream, buffer, parser, kNoThrow);
+  auto [ec, n] = co_await http::async_read_header(conn.stream, conn.buffer, parser, kNoThrow);
   if (ec) co_return Classify(ec);
   // curl and others wait for this before sending a large body.
   if (beast::iequals(parser.get()[http::field::expect], "100-continue")) {
@@ -330,7 +154,7 @@ asio::awaitable<ReadResult> StoreHttpServer::Impl::ReadRequest(Connection& conn,
     if (wec) co_return ReadResult::kClosed;
   }
   conn.stream.expires_after(options_.body_timeout);
-  auto [bec, bn] = co_await http::async_read(conn.stream, buffer, parser, kNoThrow);
+  auto [bec, bn] = co_await http::async_read(conn.stream, conn.buffer, parser, kNoThrow);
   co_return Classify(bec);
 }
 
@@ -345,7 +169,7 @@ asio::awaitable<StoreHttpResponse> StoreHttpServer::Impl::Serve(const Request& r
   // (bind_executor matters: a plain post(workers, use_awaitable) would resume
   // on the connection's strand), call the Store, then come back to write.
   asio::any_io_executor strand = co_await asio::this_coro::executor;
-  co_await asio::post(asio::bind_executor(workers_->get_executor(), asio::use_awaitable));
+  co_await asio::post(asio::bind_executor(listener_.workers(), asio::use_awaitable));
   response = ExecuteGuarded(store_, route, req.body());
   co_await asio::post(strand, asio::use_awaitable);
   co_return response;
@@ -354,8 +178,8 @@ asio::awaitable<StoreHttpResponse> StoreHttpServer::Impl::Serve(const Request& r
 // Answers a request that will not be served, then closes: shuts down our
 // side and drops whatever the client still sends, for a moment, so it reads
 // the answer rather than a connection reset.
-asio::awaitable<void> StoreHttpServer::Impl::Refuse(Connection& conn, beast::flat_buffer& buffer,
-                                                    int status, const Status& why) {
+asio::awaitable<void> StoreHttpServer::Impl::Refuse(Connection& conn, int status,
+                                                    const Status& why) {
   Response res = ToHttp(store_http::ErrorResponse(status, why), false, false, 11);
   conn.stream.expires_after(options_.body_timeout);
   auto [ec, n] = co_await http::async_write(conn.stream, res, kNoThrow);
@@ -365,7 +189,7 @@ asio::awaitable<void> StoreHttpServer::Impl::Refuse(Connection& conn, beast::fla
   conn.stream.expires_after(kLingerTimeout);
   for (;;) {
     auto [rec, rn] =
-        co_await conn.stream.async_read_some(buffer.prepare(kFirstReadBytes), kNoThrow);
+        co_await conn.stream.async_read_some(conn.buffer.prepare(kFirstReadBytes), kNoThrow);
     if (rec) co_return;
   }
 }
