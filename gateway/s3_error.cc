@@ -83,6 +83,8 @@ constexpr std::array kTable = {
     Entry{"PreconditionFailed", 412,
           "At least one of the pre-conditions you specified did not hold"},
     Entry{"QuotaExceeded", 403, "The bucket's quota has been exceeded"},
+    Entry{"RequestHeaderSectionTooLarge", 400,
+          "Your request header section exceeds the maximum allowed size."},
     Entry{"RequestTimeTooSkewed", 403,
           "The difference between the request time and the current time is too large."},
     Entry{"RequestTimeout", 400,

@@ -1,0 +1,64 @@
+// The plain types an S3 request handler sees: the request head, a blocking
+// reader of the request body and a blocking sink for the response. No Beast
+// here: handlers run on the worker pool and are tested without sockets
+// (gateway/testing/ has in-memory implementations).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/status.h"
+
+namespace bale::s3 {
+
+struct HttpRequestHead {
+  std::string method;  // "GET"
+  std::string target;  // request-target as received: "/b/k%20x?acl"
+  unsigned version = 11;
+  std::vector<std::pair<std::string, std::string>> headers;  // as received
+  std::optional<uint64_t> content_length;                    // absent when chunked
+  bool chunked = false;                                      // Transfer-Encoding: chunked
+
+  // First value of a header, case-insensitive; empty if absent.
+  std::string_view Header(std::string_view name) const;
+  bool HasHeader(std::string_view name) const;
+};
+
+// The request body, read on demand. The first Read() answers
+// "Expect: 100-continue", so a handler that refuses a request before reading
+// its body never makes the client send it.
+class RequestBody {
+ public:
+  virtual ~RequestBody() = default;
+  // Reads up to `n` bytes; 0 at the end of the body. Transfer-Encoding:
+  // chunked framing is already removed. UNAVAILABLE if the client went away
+  // or timed out.
+  virtual Result<size_t> Read(char* buf, size_t n) = 0;
+};
+
+struct HttpResponseHead {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  // For a streamed body: its length if known (else chunked encoding).
+  std::optional<uint64_t> content_length;
+};
+
+// Where a handler sends its one response: whole with Send(), or streamed with
+// Begin(), Write()..., End(). For HEAD requests, 204 and 304 no body is sent
+// whatever the handler passes (Content-Length is kept).
+class ResponseSink {
+ public:
+  virtual ~ResponseSink() = default;
+  virtual Status Send(const HttpResponseHead& head, std::string_view body) = 0;
+  virtual Status Begin(const HttpResponseHead& head) = 0;
+  virtual Status Write(std::string_view chunk) = 0;
+  virtual Status End() = 0;
+  // True once a response has been started.
+  virtual bool started() const = 0;
+};
+
+}  // namespace bale::s3

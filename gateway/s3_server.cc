@@ -1,0 +1,329 @@
+#include "gateway/s3_server.h"
+
+#include <future>
+
+#include <boost/beast/http.hpp>
+
+#include "common/log.h"
+#include "common/net/http_listener.h"
+#include "gateway/request_id.h"
+#include "gateway/s3_error.h"
+
+namespace bale::s3 {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using net::Connection;
+using net::kNoThrow;
+using Parser = http::request_parser<http::buffer_body>;
+
+// After answering a request whose body was not read, how long to keep
+// reading and dropping it so the client sees the answer, not a reset.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr size_t kLingerChunk = 64 << 10;
+constexpr std::string_view kServerName = "Bale";
+
+HttpRequestHead HeadOf(const Parser& parser) {
+  const auto& req = parser.get();
+  HttpRequestHead h;
+  h.method = std::string(req.method_string());
+  h.target = std::string(req.target());
+  h.version = req.version();
+  for (const auto& f : req)
+    h.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  if (parser.content_length()) h.content_length = *parser.content_length();
+  h.chunked = parser.chunked();
+  return h;
+}
+
+struct IoResult {
+  beast::error_code ec;
+  size_t bytes = 0;
+  bool done = false;
+};
+
+// Runs `task` on `strand` and blocks this (worker) thread until it is done.
+IoResult BlockOn(const asio::any_io_executor& strand, asio::awaitable<IoResult> task) {
+  std::promise<IoResult> result;
+  asio::co_spawn(strand, std::move(task), [&result](std::exception_ptr e, IoResult r) {
+    if (e) r.ec = asio::error::operation_aborted;
+    result.set_value(r);
+  });
+  return result.get_future().get();
+}
+
+Status BodyReadError(const beast::error_code& ec) {
+  if (ec == beast::error::timeout)
+    return ErrorStatus("RequestTimeout",
+                       "Your socket connection to the server was not read from "
+                       "or written to within the timeout period.");
+  if (ec == http::error::partial_message || ec == http::error::end_of_stream)
+    return ErrorStatus("IncompleteBody", "The request body ended before its declared length.");
+  if (ec.category() == http::make_error_code(http::error::bad_chunk).category())
+    return ErrorStatus("InvalidRequest", "Malformed request body: " + ec.message());
+  return UnavailableError("reading the request body: " + ec.message());
+}
+
+// The bridge between a handler on a worker thread and its connection: every
+// socket operation runs on the connection's strand while the worker waits.
+class Exchange final : public RequestBody, public ResponseSink {
+ public:
+  Exchange(Connection& conn, Parser& parser, asio::any_io_executor strand,
+           const S3ServerOptions& options, const net::HttpListener& listener,
+           bool keep_alive_allowed)
+      : conn_(conn),
+        parser_(parser),
+        strand_(std::move(strand)),
+        options_(options),
+        listener_(listener),
+        head_request_(parser.get().method() == http::verb::head),
+        expect_continue_(beast::iequals(parser.get()[http::field::expect], "100-continue")),
+        keep_alive_allowed_(keep_alive_allowed),
+        version_(parser.get().version()) {}
+
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (n == 0) return size_t{0};
+    for (;;) {
+      IoResult r = BlockOn(strand_, ReadSome(buf, n));
+      if (r.ec) return BodyReadError(r.ec);
+      if (r.bytes > 0 || r.done) return r.bytes;  // chunk framing may yield 0 bytes: go on
+    }
+  }
+
+  Status Begin(const HttpResponseHead& head) override {
+    if (started_) return InternalError("a response was already started");
+    started_ = true;
+    // Decided now, not when the request came: a drain may have begun since.
+    keep_alive_ = keep_alive_allowed_ && parser_.is_done() && !listener_.stopping();
+    res_.result(static_cast<unsigned>(head.status));
+    res_.version(version_);
+    res_.set(http::field::server, kServerName);
+    for (const auto& [name, value] : head.headers) res_.insert(name, value);
+    res_.keep_alive(keep_alive_);
+    no_body_ = head_request_ || head.status == 204 || head.status == 304;
+    if (no_body_) {
+      if (head.content_length && head.status != 204 && head.status != 304)
+        res_.set(http::field::content_length, std::to_string(*head.content_length));
+      http::response<http::empty_body> bare{res_.base()};
+      return Check(BlockOn(strand_, WriteBare(std::move(bare))));
+    }
+    if (head.content_length)
+      res_.content_length(*head.content_length);
+    else
+      res_.chunked(true);
+    res_.body().data = nullptr;
+    res_.body().more = true;
+    return Check(BlockOn(strand_, WriteHeader()));
+  }
+
+  Status Write(std::string_view chunk) override {
+    if (!started_) return InternalError("Write() before Begin()");
+    if (no_body_ || chunk.empty()) return Status::Ok();
+    res_.body().data = const_cast<char*>(chunk.data());
+    res_.body().size = chunk.size();
+    res_.body().more = true;
+    return Check(BlockOn(strand_, WriteBody()));
+  }
+
+  Status End() override {
+    if (!started_) return InternalError("End() before Begin()");
+    if (no_body_ || ended_) return Status::Ok();
+    ended_ = true;
+    res_.body().data = nullptr;
+    res_.body().size = 0;
+    res_.body().more = false;
+    return Check(BlockOn(strand_, WriteBody()));
+  }
+
+  Status Send(const HttpResponseHead& head, std::string_view body) override {
+    HttpResponseHead h = head;
+    h.content_length = body.size();
+    RETURN_IF_ERROR(Begin(h));
+    RETURN_IF_ERROR(Write(body));
+    return End();
+  }
+
+  bool started() const override { return started_; }
+  bool keep_alive() const { return keep_alive_ && !failed_; }
+
+ private:
+  Status Check(const IoResult& r) {
+    if (!r.ec) return Status::Ok();
+    failed_ = true;
+    return UnavailableError("writing the response: " + r.ec.message());
+  }
+
+  asio::awaitable<IoResult> ReadSome(char* buf, size_t n) {
+    if (expect_continue_ && !continue_sent_) {
+      continue_sent_ = true;
+      http::response<http::empty_body> go_on{http::status::continue_, version_};
+      conn_.stream.expires_after(options_.body_timeout);
+      auto [ec, w] = co_await http::async_write(conn_.stream, go_on, kNoThrow);
+      if (ec) co_return IoResult{ec};
+    }
+    if (parser_.is_done()) co_return IoResult{{}, 0, true};
+    parser_.get().body().data = buf;
+    parser_.get().body().size = n;
+    conn_.stream.expires_after(options_.body_timeout);
+    auto [ec, r] = co_await http::async_read_some(conn_.stream, conn_.buffer, parser_, kNoThrow);
+    if (ec == http::error::need_buffer) ec = {};
+    co_return IoResult{ec, n - parser_.get().body().size, parser_.is_done()};
+  }
+
+  asio::awaitable<IoResult> WriteBare(http::response<http::empty_body> msg) {
+    conn_.stream.expires_after(options_.body_timeout);
+    auto [ec, n] = co_await http::async_write(conn_.stream, msg, kNoThrow);
+    co_return IoResult{ec};
+  }
+
+  asio::awaitable<IoResult> WriteHeader() {
+    conn_.stream.expires_after(options_.body_timeout);
+    auto [ec, n] = co_await http::async_write_header(conn_.stream, sr_, kNoThrow);
+    co_return IoResult{ec};
+  }
+
+  asio::awaitable<IoResult> WriteBody() {
+    conn_.stream.expires_after(options_.body_timeout);
+    auto [ec, n] = co_await http::async_write(conn_.stream, sr_, kNoThrow);
+    if (ec == http::error::need_buffer) ec = {};  // this chunk is out; more to come
+    co_return IoResult{ec};
+  }
+
+  Connection& conn_;
+  Parser& parser_;
+  asio::any_io_executor strand_;
+  const S3ServerOptions& options_;
+  const net::HttpListener& listener_;
+  const bool head_request_;
+  const bool expect_continue_;
+  const bool keep_alive_allowed_;
+  const unsigned version_;
+  bool continue_sent_ = false;
+  bool started_ = false;
+  bool ended_ = false;
+  bool no_body_ = false;
+  bool keep_alive_ = false;
+  bool failed_ = false;
+  http::response<http::buffer_body> res_;
+  http::response_serializer<http::buffer_body> sr_{res_};
+};
+
+void SendInternalError(ResponseSink& sink, const HttpRequestHead& head, std::string_view why) {
+  std::string id = NewRequestId();
+  BALE_LOG(kError) << "request " << id << " " << head.method << " " << head.target << ": " << why;
+  S3Error e = MakeError("InternalError");
+  HttpResponseHead h{
+      e.http_status, {{"Content-Type", "application/xml"}, {"x-amz-request-id", id}}, {}};
+  sink.Send(h, ErrorXml(e, head.target, id, id)).IgnoreError();
+}
+
+}  // namespace
+
+class S3Server::Impl {
+ public:
+  Impl(S3ServerOptions options, S3Handler handler)
+      : options_(std::move(options)),
+        handler_(std::move(handler)),
+        listener_(ListenerOptionsFor(options_),
+                  [this](std::shared_ptr<Connection> c) { return Session(std::move(c)); }) {}
+
+  Status Start() { return listener_.Start(); }
+  void Stop() { listener_.Stop(); }
+  uint16_t port() const { return listener_.port(); }
+
+ private:
+  static net::ListenerOptions ListenerOptionsFor(const S3ServerOptions& o) {
+    net::ListenerOptions l;
+    l.name = "S3 gateway";
+    l.host = o.host;
+    l.port = o.port;
+    l.io_threads = o.io_threads;
+    l.worker_threads = o.worker_threads;
+    l.idle_timeout = o.idle_timeout;
+    l.drain_timeout = o.drain_timeout;
+    return l;
+  }
+
+  asio::awaitable<void> Session(std::shared_ptr<Connection> conn) {
+    while (!listener_.stopping() && co_await listener_.AwaitRequest(*conn)) {
+      Parser parser;
+      parser.header_limit(options_.header_limit);
+      parser.body_limit(boost::none);  // objects stream; nothing is held whole
+      conn->stream.expires_after(options_.header_timeout);
+      auto [ec, n] = co_await http::async_read_header(conn->stream, conn->buffer, parser, kNoThrow);
+      if (ec) {
+        if (ec == http::error::header_limit)
+          co_await Refuse(*conn, "RequestHeaderSectionTooLarge",
+                          "Your request header section exceeds the maximum allowed size of " +
+                              std::to_string(options_.header_limit) + " bytes.");
+        else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+                 ec != http::error::end_of_stream && ec != http::error::partial_message)
+          co_await Refuse(*conn, "InvalidRequest", "Malformed HTTP request: " + ec.message());
+        break;
+      }
+      HttpRequestHead head = HeadOf(parser);
+      bool keep_alive_allowed = parser.keep_alive() && !listener_.stopping();
+      asio::any_io_executor strand = co_await asio::this_coro::executor;
+      // The handler blocks (disk, fsync, metadata): run it on a worker.
+      co_await asio::post(asio::bind_executor(listener_.workers(), asio::use_awaitable));
+      Exchange exchange(*conn, parser, strand, options_, listener_, keep_alive_allowed);
+      try {
+        handler_(head, exchange, exchange);
+        if (!exchange.started()) SendInternalError(exchange, head, "the handler sent no response");
+      } catch (const std::exception& e) {
+        if (!exchange.started()) SendInternalError(exchange, head, e.what());
+      }
+      bool keep_alive = exchange.keep_alive();
+      bool body_done = parser.is_done();
+      co_await asio::post(strand, asio::use_awaitable);
+      if (!body_done) co_await Linger(*conn);
+      if (!keep_alive || !body_done) break;
+    }
+  }
+
+  // Answers a request that cannot be parsed, on the strand, then closes.
+  asio::awaitable<void> Refuse(Connection& conn, std::string_view code, std::string message) {
+    S3Error e = MakeError(code);
+    e.message = std::move(message);
+    std::string id = NewRequestId();
+    http::response<http::string_body> res{static_cast<http::status>(e.http_status), 11};
+    res.set(http::field::server, kServerName);
+    res.set(http::field::content_type, "application/xml");
+    res.set("x-amz-request-id", id);
+    res.body() = ErrorXml(e, "", id, id);
+    res.keep_alive(false);
+    res.prepare_payload();
+    conn.stream.expires_after(options_.body_timeout);
+    co_await http::async_write(conn.stream, res, kNoThrow);
+    co_await Linger(conn);
+  }
+
+  // Stops sending and drops what the client still sends, briefly, so it
+  // reads our answer rather than a connection reset.
+  asio::awaitable<void> Linger(Connection& conn) {
+    beast::error_code ignored;
+    conn.stream.socket().shutdown(net::tcp::socket::shutdown_send, ignored);
+    conn.stream.expires_after(kLingerTimeout);
+    for (;;) {
+      auto [ec, n] =
+          co_await conn.stream.async_read_some(conn.buffer.prepare(kLingerChunk), kNoThrow);
+      if (ec) co_return;
+      conn.buffer.consume(conn.buffer.size());
+    }
+  }
+
+  const S3ServerOptions options_;
+  const S3Handler handler_;
+  net::HttpListener listener_;  // last: its threads call into the members above
+};
+
+S3Server::S3Server(S3ServerOptions options, S3Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+S3Server::~S3Server() = default;
+Status S3Server::Start() { return impl_->Start(); }
+void S3Server::Stop() { impl_->Stop(); }
+uint16_t S3Server::port() const { return impl_->port(); }
+
+}  // namespace bale::s3

@@ -1,0 +1,51 @@
+// S3Server: the gateway's HTTP/1.1 server. Each request's head is parsed on
+// an io thread, then the handler runs on the worker pool with a blocking
+// RequestBody and ResponseSink bridged to the connection (bodies stream both
+// ways; nothing is buffered whole). Timeouts on idle, header and body; a
+// header size limit; SIGTERM-style drain through Stop().
+//
+// Thread-safety: Start() and Stop() from any thread, not concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "gateway/http_exchange.h"
+
+namespace bale::s3 {
+
+struct S3ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 0;  // 0: pick a free port (see port())
+  int io_threads = 2;
+  int worker_threads = 64;  // one per request in flight (handlers block)
+  uint32_t header_limit = 16 << 10;
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds header_timeout{30'000};
+  // Longest wait for the next body bytes, or for the client to take ours.
+  std::chrono::milliseconds body_timeout{60'000};
+  std::chrono::milliseconds drain_timeout{30'000};
+};
+
+// Handles one request; must answer through the sink (an unanswered request
+// gets a 500). Runs on a worker thread; may block.
+using S3Handler = std::function<void(const HttpRequestHead&, RequestBody&, ResponseSink&)>;
+
+class S3Server {
+ public:
+  S3Server(S3ServerOptions options, S3Handler handler);
+  ~S3Server();
+  Status Start();
+  void Stop();
+  uint16_t port() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bale::s3

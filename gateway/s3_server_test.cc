@@ -1,0 +1,249 @@
+#include "gateway/s3_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+#include <doctest.h>
+
+#include "common/crc32c.h"
+
+namespace bale::s3 {
+namespace {
+
+// A blocking client socket speaking raw HTTP, for exact control of framing.
+class RawClient {
+ public:
+  explicit RawClient(uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  }
+  ~RawClient() { close(fd_); }
+  void Send(std::string_view s) {
+    while (!s.empty()) {
+      ssize_t n = ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL);
+      if (n <= 0) return;  // the server may have closed: tests check what was read
+      s.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  // Reads until `needle` appears (and `extra` more bytes), EOF, or 5 s pass.
+  std::string ReadUntil(std::string_view needle, size_t extra = 0) {
+    for (;;) {
+      auto at = got_.find(needle);
+      if (at != std::string::npos && got_.size() >= at + needle.size() + extra) break;
+      if (!ReadMore()) break;
+    }
+    return got_;
+  }
+  std::string ReadToEof() {
+    while (ReadMore()) {
+    }
+    return got_;
+  }
+  void Clear() { got_.clear(); }
+
+ private:
+  bool ReadMore() {
+    pollfd p{fd_, POLLIN, 0};
+    if (poll(&p, 1, 5000) <= 0) return false;
+    char buf[65536];
+    ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    if (n <= 0) return false;
+    got_.append(buf, static_cast<size_t>(n));
+    return true;
+  }
+  int fd_;
+  std::string got_;
+};
+
+// Test handler: "/echo" streams the body back with its CRC in a header;
+// "/refuse" answers 403 without reading; "/silent" answers nothing;
+// "/count" reads and reports the byte count or the read error.
+struct Handler {
+  std::mutex mu;
+  std::string last_error;
+  void operator()(const HttpRequestHead& req, RequestBody& body, ResponseSink& sink) {
+    if (req.target == "/refuse") {
+      sink.Send({403, {{"Content-Type", "application/xml"}}, {}}, "<Error>no</Error>")
+          .IgnoreError();
+      return;
+    }
+    if (req.target == "/silent") return;
+    std::string all;
+    char buf[7000];  // odd size on purpose
+    for (;;) {
+      auto n = body.Read(buf, sizeof buf);
+      if (!n.ok()) {
+        std::lock_guard lk(mu);
+        last_error = std::string(n.status().reason()) + ": " + std::string(n.status().message());
+        return;
+      }
+      if (*n == 0) break;
+      all.append(buf, *n);
+    }
+    if (req.target == "/count") {
+      sink.Send({200, {}, {}}, std::to_string(all.size())).IgnoreError();
+      return;
+    }
+    HttpResponseHead head{200, {{"x-crc", std::to_string(crc32c::Value(all))}}, all.size()};
+    REQUIRE(sink.Begin(head).ok());
+    for (size_t i = 0; i < all.size(); i += 10000)
+      REQUIRE(sink.Write(std::string_view(all).substr(i, 10000)).ok());
+    REQUIRE(sink.End().ok());
+  }
+};
+
+struct Fixture {
+  Handler handler;
+  S3Server server{S3ServerOptions{}, [this](const HttpRequestHead& r, RequestBody& b,
+                                            ResponseSink& s) { handler(r, b, s); }};
+  Fixture() { REQUIRE(server.Start().ok()); }
+};
+
+std::string Body(size_t n) {
+  std::string s(n, '\0');
+  for (size_t i = 0; i < n; i++) s[i] = static_cast<char>(i * 131 + 7);
+  return s;
+}
+
+TEST_CASE("a body streams in and back out byte-exact, on a kept-alive connection") {
+  Fixture f;
+  RawClient c(f.server.port());
+  for (size_t size : {size_t{0}, size_t{1}, size_t{100000}, size_t{3 << 20}}) {
+    CAPTURE(size);
+    std::string body = Body(size);
+    c.Send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n");
+    c.Send(body);
+    std::string r = c.ReadUntil("\r\n\r\n", size);
+    REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(r.find("x-crc: " + std::to_string(crc32c::Value(body)) + "\r\n") != std::string::npos);
+    CHECK(r.find("Content-Length: " + std::to_string(size) + "\r\n") != std::string::npos);
+    CHECK(r.substr(r.find("\r\n\r\n") + 4) == body);
+    c.Clear();
+  }
+}
+
+TEST_CASE("Transfer-Encoding: chunked request bodies arrive without their framing") {
+  Fixture f;
+  RawClient c(f.server.port());
+  c.Send(
+      "PUT /count HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "5\r\nhello\r\n1a\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\n\r\n");
+  std::string r = c.ReadUntil("\r\n\r\n", 2);
+  REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(r.substr(r.find("\r\n\r\n") + 4) == "31");
+}
+
+TEST_CASE("Expect: 100-continue is answered only when the handler reads the body") {
+  Fixture f;
+  {
+    RawClient c(f.server.port());
+    c.Send("PUT /count HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+    std::string r = c.ReadUntil("\r\n\r\n");
+    CHECK(r == "HTTP/1.1 100 Continue\r\n\r\n");
+    c.Send("12345");
+    r = c.ReadUntil("\r\n\r\n5");
+    CHECK(r.substr(r.find("\r\n\r\n") + 4).starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(r.ends_with("\r\n\r\n5"));
+  }
+  {
+    RawClient c(f.server.port());  // refused before the body: no 100, the answer, then close
+    c.Send(
+        "PUT /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\nExpect: "
+        "100-continue\r\n\r\n");
+    std::string r = c.ReadToEof();
+    REQUIRE(r.starts_with("HTTP/1.1 403 Forbidden\r\n"));
+    CHECK(r.find("100 Continue") == std::string::npos);
+    CHECK(r.find("Connection: close\r\n") != std::string::npos);
+    CHECK(r.ends_with("<Error>no</Error>"));
+  }
+}
+
+TEST_CASE("HEAD gets headers and Content-Length but no body") {
+  Fixture f;
+  RawClient c(f.server.port());
+  c.Send("HEAD /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  std::string r = c.ReadUntil("\r\n\r\n");
+  REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(r.ends_with("\r\n\r\n"));
+  c.Send("PUT /count HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");  // same connection
+  r = c.ReadUntil("\r\n\r\n3");
+  CHECK(r.ends_with("\r\n\r\n3"));
+}
+
+TEST_CASE("refusals with S3 XML: oversized header, malformed request, silent handler") {
+  Fixture f;
+  {
+    RawClient c(f.server.port());
+    c.Send("GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
+    std::string r = c.ReadToEof();
+    REQUIRE(r.starts_with("HTTP/1.1 400 Bad Request\r\n"));
+    CHECK(r.find("<Code>RequestHeaderSectionTooLarge</Code>") != std::string::npos);
+    CHECK(r.find("x-amz-request-id: ") != std::string::npos);
+  }
+  {
+    RawClient c(f.server.port());
+    c.Send("GET /x HTTP/9\r\n\r\n");
+    std::string r = c.ReadToEof();
+    REQUIRE(r.starts_with("HTTP/1.1 400 Bad Request\r\n"));
+    CHECK(r.find("<Code>InvalidRequest</Code>") != std::string::npos);
+  }
+  {
+    RawClient c(f.server.port());
+    c.Send("GET /silent HTTP/1.1\r\nHost: x\r\n\r\n");
+    std::string r = c.ReadUntil("</Error>");
+    REQUIRE(r.starts_with("HTTP/1.1 500 Internal Server Error\r\n"));
+    CHECK(r.find("<Code>InternalError</Code>") != std::string::npos);
+  }
+}
+
+TEST_CASE("a client that sends less than it declared makes the read fail with IncompleteBody") {
+  Fixture f;
+  {
+    RawClient c(f.server.port());
+    c.Send("PUT /count HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly this");
+  }  // the client closes with 991 bytes missing
+  for (int i = 0; i < 200; i++) {
+    {
+      std::lock_guard lk(f.handler.mu);
+      if (!f.handler.last_error.empty()) break;
+    }
+    usleep(10000);
+  }
+  std::lock_guard lk(f.handler.mu);
+  CHECK(f.handler.last_error ==
+        "IncompleteBody: The request body ended before its declared length.");
+}
+
+TEST_CASE("Stop() lets a request in flight finish") {
+  Handler h;
+  std::atomic<bool> entered{false};
+  S3Server server(S3ServerOptions{},
+                  [&](const HttpRequestHead& r, RequestBody& b, ResponseSink& s) {
+                    entered = true;
+                    usleep(300000);
+                    h(r, b, s);
+                  });
+  REQUIRE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("PUT /count HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab");
+  while (!entered) usleep(1000);
+  server.Stop();
+  std::string r = c.ReadToEof();
+  CHECK(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(r.find("Connection: close\r\n") != std::string::npos);
+  CHECK(r.ends_with("\r\n\r\n2"));
+}
+
+}  // namespace
+}  // namespace bale::s3
