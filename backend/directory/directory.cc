@@ -1,0 +1,59 @@
+#include "backend/directory/directory.h"
+
+#include <algorithm>
+
+#include "backend/store/needle_format.h"
+
+namespace bale {
+namespace {
+
+constexpr int kCounterBits = 12;
+
+}  // namespace
+
+Directory::Directory(Store* store, Clock* clock, NeedleKey floor)
+    : store_(store), clock_(clock), last_key_(floor), rng_(std::random_device{}()) {}
+
+Result<std::unique_ptr<Directory>> Directory::Open(Store* store, Clock* clock) {
+  NeedleKey max_key = 0;
+  for (const auto& s : store->Stats()) {
+    if (!s.ok) continue;
+    ASSIGN_OR_RETURN(auto vol, store->Find(s.id));
+    vol->ForEachNeedle([&](NeedleKey k, uint32_t) { max_key = std::max(max_key, k); });
+  }
+  return std::unique_ptr<Directory>(new Directory(store, clock, max_key));
+}
+
+NeedleKey Directory::NextKey() {
+  std::lock_guard lk(mu_);
+  NeedleKey from_clock = static_cast<NeedleKey>(clock_->NowMicros()) << kCounterBits;
+  last_key_ = std::max(last_key_ + 1, from_clock);
+  return last_key_;
+}
+
+Result<Placement> Directory::Allocate(uint64_t size) {
+  const uint64_t need =
+      format::NeedleLength(static_cast<uint32_t>(std::min<uint64_t>(size, format::kMaxNeedleData)));
+  std::vector<VolumeStats> vols = store_->Stats();
+  Placement p;
+  bool found = false;
+  {
+    std::lock_guard lk(mu_);
+    for (size_t i = 0; i < vols.size() && !found; i++) {
+      const VolumeStats& v = vols[(next_volume_ + i) % vols.size()];
+      if (!v.ok || v.read_only || v.file_bytes + need > v.size_limit) continue;
+      p.volume = v.id;
+      next_volume_ = (next_volume_ + i + 1) % vols.size();
+      found = true;
+    }
+    p.cookie = static_cast<Cookie>(rng_());
+  }
+  if (!found)
+    return ResourceExhaustedError("no writable volume has room for " + std::to_string(size) +
+                                  " more bytes")
+        .WithReason("SlowDown");
+  p.key = NextKey();
+  return p;
+}
+
+}  // namespace bale

@@ -1,0 +1,52 @@
+// Directory (embedded): decides where a new needle goes. It picks a writable
+// volume with room, and issues the needle key and a random cookie.
+//
+// Needle keys are time-ordered and unique across the whole store:
+// (microseconds since the epoch << 12) + a counter, and never below the
+// largest key already stored. A clock that steps back after a restart
+// therefore cannot reissue a key that names an existing needle.
+//
+// Thread-safety: thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <random>
+
+#include "backend/store/store.h"
+#include "backend/store/types.h"
+#include "common/clock.h"
+#include "common/status.h"
+
+namespace bale {
+
+struct Placement {
+  VolumeId volume = 0;
+  NeedleKey key = 0;
+  Cookie cookie = 0;
+};
+
+class Directory {
+ public:
+  // Scans the store's volumes for their largest key. The store and clock must
+  // outlive the directory.
+  static Result<std::unique_ptr<Directory>> Open(Store* store, Clock* clock);
+
+  // A place for a needle of `size` data bytes. RESOURCE_EXHAUSTED (reason
+  // "SlowDown") when no writable volume has room.
+  Result<Placement> Allocate(uint64_t size);
+  // A new key and cookie in a given volume (for retries and copies).
+  NeedleKey NextKey();
+
+ private:
+  Directory(Store* store, Clock* clock, NeedleKey floor);
+
+  Store* const store_;
+  Clock* const clock_;
+  std::mutex mu_;
+  NeedleKey last_key_;        // (mu_)
+  uint64_t next_volume_ = 0;  // round-robin cursor (mu_)
+  std::mt19937_64 rng_;       // (mu_)
+};
+
+}  // namespace bale
