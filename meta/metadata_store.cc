@@ -1,0 +1,230 @@
+// MetadataStore: opening, users, access keys, buckets and usage.
+// Objects are in metadata_store_objects.cc, listing in metadata_store_list.cc.
+#include "meta/metadata_store.h"
+
+#include <thread>
+
+#include "meta/row_keys.h"
+
+namespace bale::meta {
+namespace {
+
+constexpr std::string_view kNoSuchBucket = "NoSuchBucket";
+constexpr std::string_view kInvalidAccessKeyId = "InvalidAccessKeyId";
+constexpr std::string_view kBucketAlreadyExists = "BucketAlreadyExists";
+constexpr std::string_view kBucketAlreadyOwnedByYou = "BucketAlreadyOwnedByYou";
+constexpr std::string_view kBucketNotEmpty = "BucketNotEmpty";
+
+// User ids end a component of the owner index row ("I" owner 00 bucket).
+Status ValidateUserId(std::string_view user_id) {
+  if (user_id.empty() || user_id.find('\0') != std::string_view::npos) {
+    return InvalidArgumentError("user id " + PrintableKey(user_id) +
+                                " must be non-empty and hold no NUL byte");
+  }
+  return Status::Ok();
+}
+
+Status ValidateBucketName(std::string_view name) {
+  if (name.empty()) return InvalidArgumentError("empty bucket name");
+  return Status::Ok();
+}
+
+Status TooMuchContention(std::string_view what) {
+  return AbortedError(std::string(what) + ": gave up after " +
+                      std::to_string(MetadataStore::kMaxAttempts) +
+                      " attempts lost to concurrent writers");
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(KvStore* kv) {
+  const std::string expected(1, static_cast<char>(kLayoutVersion));
+  ASSIGN_OR_RETURN(std::optional<std::string> layout, kv->Get(rows::kLayout));
+  if (!layout.has_value()) {
+    Status st = kv->CompareAndSet(rows::kLayout, std::nullopt, expected);
+    if (!st.ok() && !IsConditionFailed(st)) return st.WithContext("write layout version");
+    ASSIGN_OR_RETURN(layout, kv->Get(rows::kLayout));  // ours, or a racing opener's
+  }
+  if (layout != expected) {
+    std::string got = layout.has_value() && layout->size() == 1
+                          ? std::to_string(static_cast<uint8_t>((*layout)[0]))
+                          : "of " + std::to_string(layout.value_or("").size()) + " bytes";
+    return FailedPreconditionError("metadata layout version " + got +
+                                   " is not supported (this build reads " +
+                                   std::to_string(kLayoutVersion) + ")");
+  }
+  return std::unique_ptr<MetadataStore>(new MetadataStore(kv));
+}
+
+// ----- Users and access keys -----
+
+Status MetadataStore::PutUser(const UserRecord& user) {
+  RETURN_IF_ERROR(ValidateUserId(user.user_id));
+  return kv_->Write(KvBatch().Put(rows::User(user.user_id), EncodeUser(user)));
+}
+
+Result<UserRecord> MetadataStore::GetUser(std::string_view user_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::User(user_id)));
+  if (!bytes.has_value()) return NotFoundError("no user " + PrintableKey(user_id));
+  return DecodeUser(*bytes);
+}
+
+Result<std::vector<UserRecord>> MetadataStore::ListUsers() {
+  std::vector<UserRecord> users;
+  RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, rows::kUsers, [&](const KvPair& row) -> Status {
+    ASSIGN_OR_RETURN(UserRecord user, DecodeUser(row.value));
+    users.push_back(std::move(user));
+    return Status::Ok();
+  }));
+  return users;
+}
+
+Status MetadataStore::PutAccessKey(const AccessKeyRecord& key) {
+  if (key.access_key_id.empty()) return InvalidArgumentError("empty access key id");
+  RETURN_IF_ERROR(GetUser(key.user_id).status().WithContext("access key's user"));
+  return kv_->Write(KvBatch().Put(rows::AccessKey(key.access_key_id), EncodeAccessKey(key)));
+}
+
+Result<AccessKeyRecord> MetadataStore::GetAccessKey(std::string_view access_key_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::AccessKey(access_key_id)));
+  if (!bytes.has_value()) {
+    return NotFoundError("no access key " + PrintableKey(access_key_id))
+        .WithReason(kInvalidAccessKeyId);
+  }
+  return DecodeAccessKey(*bytes);
+}
+
+// ----- Buckets -----
+
+Result<MetadataStore::BucketRow> MetadataStore::ReadBucketRow(std::string_view name) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::Bucket(name)));
+  if (!bytes.has_value()) {
+    return NotFoundError("no bucket " + PrintableKey(name)).WithReason(kNoSuchBucket);
+  }
+  ASSIGN_OR_RETURN(BucketRecord record, DecodeBucket(*bytes));
+  return BucketRow{std::move(*bytes), std::move(record)};
+}
+
+Result<uint64_t> MetadataStore::NextBucketId() {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::kBucketIdSequence));
+    uint64_t last = 0;
+    if (bytes.has_value() && !rows::DecodeU64(*bytes, &last)) {
+      return DataLossError("bucket id sequence row holds " + std::to_string(bytes->size()) +
+                           " bytes (8 expected)");
+    }
+    Status st = kv_->CompareAndSet(rows::kBucketIdSequence, bytes, rows::EncodeU64(last + 1));
+    if (st.ok()) return last + 1;
+    if (!IsConditionFailed(st)) return st;
+    std::this_thread::yield();
+  }
+  return TooMuchContention("allocate a bucket id");
+}
+
+Result<BucketRecord> MetadataStore::CreateBucket(const BucketRecord& bucket) {
+  RETURN_IF_ERROR(ValidateBucketName(bucket.name));
+  RETURN_IF_ERROR(ValidateUserId(bucket.owner_user_id));
+  BucketRecord record = bucket;
+  ASSIGN_OR_RETURN(record.bucket_id, NextBucketId());
+  KvBatch batch;
+  batch.Expect(rows::Bucket(record.name), std::nullopt)
+      .Put(rows::Bucket(record.name), EncodeBucket(record))
+      .Put(rows::OwnerBucket(record.owner_user_id, record.name), "");
+  Status st = kv_->Write(batch);
+  if (st.ok()) return record;
+  if (!IsConditionFailed(st)) return st;
+  // Someone holds the name (the id just taken is skipped: ids need only be unique).
+  auto existing = GetBucket(record.name);
+  bool ours = existing.ok() && existing->owner_user_id == record.owner_user_id;
+  return AlreadyExistsError("bucket " + PrintableKey(record.name) + " exists")
+      .WithReason(ours ? kBucketAlreadyOwnedByYou : kBucketAlreadyExists);
+}
+
+Result<BucketRecord> MetadataStore::GetBucket(std::string_view name) {
+  ASSIGN_OR_RETURN(BucketRow row, ReadBucketRow(name));
+  return std::move(row.record);
+}
+
+Status MetadataStore::PutBucket(const BucketRecord& bucket) {
+  RETURN_IF_ERROR(ValidateUserId(bucket.owner_user_id));
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ASSIGN_OR_RETURN(BucketRow current, ReadBucketRow(bucket.name));
+    BucketRecord next = bucket;
+    next.bucket_id = current.record.bucket_id;
+    KvBatch batch;
+    batch.Expect(rows::Bucket(bucket.name), current.bytes)
+        .Put(rows::Bucket(bucket.name), EncodeBucket(next));
+    if (next.owner_user_id != current.record.owner_user_id) {
+      batch.Delete(rows::OwnerBucket(current.record.owner_user_id, bucket.name))
+          .Put(rows::OwnerBucket(next.owner_user_id, bucket.name), "");
+    }
+    Status st = kv_->Write(batch);
+    if (!IsConditionFailed(st)) return st;
+    std::this_thread::yield();
+  }
+  return TooMuchContention("update bucket " + PrintableKey(bucket.name));
+}
+
+Status MetadataStore::DeleteBucket(std::string_view name) {
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ASSIGN_OR_RETURN(BucketRow current, ReadBucketRow(name));
+    const uint64_t id = current.record.bucket_id;
+    const std::string objects = rows::Objects(id);
+    ASSIGN_OR_RETURN(std::vector<KvPair> first,
+                     kv_->Scan(objects, rows::PrefixSuccessor(objects), 1));
+    if (!first.empty()) {
+      return FailedPreconditionError("bucket " + PrintableKey(name) + " is not empty")
+          .WithReason(kBucketNotEmpty);
+    }
+    KvBatch batch;
+    batch.Expect(rows::Bucket(name), current.bytes)
+        .Delete(rows::Bucket(name))
+        .Delete(rows::OwnerBucket(current.record.owner_user_id, name))
+        .Delete(rows::Usage(id));
+    Status st = kv_->Write(batch);
+    if (!IsConditionFailed(st)) return st;
+    std::this_thread::yield();
+  }
+  return TooMuchContention("delete bucket " + PrintableKey(name));
+}
+
+Result<std::vector<BucketRecord>> MetadataStore::ListBuckets(std::string_view owner_user_id) {
+  RETURN_IF_ERROR(ValidateUserId(owner_user_id));
+  const std::string prefix = rows::OwnerBuckets(owner_user_id);
+  std::vector<BucketRecord> buckets;
+  RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, prefix, [&](const KvPair& row) -> Status {
+    auto bucket = GetBucket(std::string_view(row.key).substr(prefix.size()));
+    // An index row without its bucket (or with a new owner's) is one a racing
+    // delete or update is about to remove: not a bucket of this owner.
+    if (bucket.status().code() == Code::kNotFound) return Status::Ok();
+    RETURN_IF_ERROR(bucket.status());
+    if (bucket->owner_user_id == owner_user_id) buckets.push_back(std::move(*bucket));
+    return Status::Ok();
+  }));
+  return buckets;
+}
+
+Result<UsageRecord> MetadataStore::GetUsage(std::string_view bucket) {
+  ASSIGN_OR_RETURN(BucketRecord record, GetBucket(bucket));
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::Usage(record.bucket_id)));
+  if (!bytes.has_value()) return UsageRecord{};
+  auto usage = DecodeUsage(*bytes);
+  if (!usage.ok()) return usage.status().WithContext("bucket " + PrintableKey(bucket));
+  return usage;
+}
+
+Result<UsageRecord> MetadataStore::RecountUsage(std::string_view bucket) {
+  ASSIGN_OR_RETURN(BucketRecord record, GetBucket(bucket));
+  const std::string prefix = rows::Objects(record.bucket_id);
+  UsageRecord usage;
+  RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, prefix, [&](const KvPair& row) -> Status {
+    ASSIGN_OR_RETURN(ObjectRecord object,
+                     DecodeObject(std::string_view(row.key).substr(prefix.size()), row.value));
+    usage.bytes += static_cast<int64_t>(object.size);
+    usage.objects += 1;
+    return Status::Ok();
+  }));
+  return usage;
+}
+
+}  // namespace bale::meta

@@ -1,0 +1,118 @@
+// MetadataStore: Bale's metadata as typed operations (users, access keys,
+// buckets, objects, usage counters) over any KvStore, in the row layout of
+// row_keys.h (docs/formats/metadata.md).
+//
+// Errors carry S3 error codes as reasons for the gateway's error table:
+// NOT_FOUND/"NoSuchBucket", NOT_FOUND/"NoSuchKey", NOT_FOUND/"InvalidAccessKeyId",
+// ALREADY_EXISTS/"BucketAlreadyExists" or "BucketAlreadyOwnedByYou",
+// FAILED_PRECONDITION/"BucketNotEmpty", INVALID_ARGUMENT/"KeyTooLongError".
+// A corrupt record is DATA_LOSS naming its row.
+//
+// Concurrency: every read-modify-write is optimistic. It reads the row, then
+// writes one batch that Expects the row unchanged; if another writer got there
+// first (ConditionFailed) it reads again, up to kMaxAttempts (then ABORTED:
+// "redo the whole request"). A bucket's usage counter changes in the same
+// batch as the object row, by a commutative add of (size delta, count delta)
+// computed from the row the batch Expects; so racing PutObject and
+// DeleteObject calls on one key count each replacement exactly once, and
+// writers of different keys never wait for each other (no per-bucket lock).
+//
+// Thread-safety: every method may be called concurrently. The KvStore is not
+// owned and must outlive this object.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "meta/kv_store.h"
+#include "meta/records.h"
+
+namespace bale::meta {
+
+inline constexpr size_t kMaxObjectKeyBytes = 1024;  // S3's limit, in UTF-8 bytes
+inline constexpr uint8_t kLayoutVersion = 1;
+
+struct ListObjectsOptions {
+  std::string prefix;
+  std::string delimiter;    // empty: no common prefixes
+  std::string start_after;  // exclusive: the v1 marker, v2 start-after or continuation
+  size_t max_keys = 1000;   // the gateway caps it at 1000
+};
+
+// Contents and common prefixes are each in key order; merged, they are the
+// listing in order, and together they are at most max_keys.
+struct ObjectListing {
+  std::vector<ObjectRecord> objects;
+  std::vector<std::string> common_prefixes;
+  // True only when another key or common prefix follows.
+  bool is_truncated = false;
+  // When truncated: the last key or common prefix returned (pass it back as
+  // start_after). Empty otherwise.
+  std::string next_marker;
+};
+
+class MetadataStore {
+ public:
+  static constexpr int kMaxAttempts = 1000;
+
+  // Checks (or, on an empty store, writes) the layout version row.
+  // FAILED_PRECONDITION for a layout this build cannot read.
+  static Result<std::unique_ptr<MetadataStore>> Open(KvStore* kv);
+
+  // Users and access keys. Put* create or replace.
+  Status PutUser(const UserRecord& user);
+  Result<UserRecord> GetUser(std::string_view user_id);
+  Result<std::vector<UserRecord>> ListUsers();  // by user id
+  // NOT_FOUND if key.user_id names no user.
+  Status PutAccessKey(const AccessKeyRecord& key);
+  Result<AccessKeyRecord> GetAccessKey(std::string_view access_key_id);
+
+  // Buckets. CreateBucket assigns bucket_id and returns the stored record.
+  Result<BucketRecord> CreateBucket(const BucketRecord& bucket);
+  Result<BucketRecord> GetBucket(std::string_view name);
+  // Replaces an existing bucket's record; its bucket_id is kept.
+  Status PutBucket(const BucketRecord& bucket);
+  Status DeleteBucket(std::string_view name);
+  Result<std::vector<BucketRecord>> ListBuckets(std::string_view owner_user_id);  // by name
+  // The bucket's counters, kept exact by PutObject and DeleteObject.
+  Result<UsageRecord> GetUsage(std::string_view bucket);
+  // The counters recomputed by scanning every object row (for checks and repair).
+  Result<UsageRecord> RecountUsage(std::string_view bucket);
+
+  // Objects. The caller has written the chunks' needles first. Returns the
+  // record replaced, if any: its chunks are now garbage. A `condition` (S3's
+  // If-Match / If-None-Match) is called with the current record (nullopt:
+  // none) and checked atomically with the write: if it returns an error,
+  // nothing is written and that error is returned. It may be called more than
+  // once (once per attempt).
+  using ObjectCondition = std::function<Status(const std::optional<ObjectRecord>& current)>;
+  Result<std::optional<ObjectRecord>> PutObject(std::string_view bucket, const ObjectRecord& object,
+                                                const ObjectCondition& condition = nullptr);
+  Result<ObjectRecord> GetObject(std::string_view bucket, std::string_view key);
+  // Returns the record deleted (its chunks are garbage); NoSuchKey if none.
+  // `condition` as in PutObject, called only when the object exists.
+  Result<ObjectRecord> DeleteObject(std::string_view bucket, std::string_view key,
+                                    const ObjectCondition& condition = nullptr);
+  Result<ObjectListing> ListObjects(std::string_view bucket, const ListObjectsOptions& options);
+
+ private:
+  explicit MetadataStore(KvStore* kv) : kv_(kv) {}
+
+  struct BucketRow {
+    std::string bytes;
+    BucketRecord record;
+  };
+  Result<BucketRow> ReadBucketRow(std::string_view name);
+  Result<uint64_t> NextBucketId();
+
+  KvStore* kv_;
+};
+
+}  // namespace bale::meta

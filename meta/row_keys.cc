@@ -1,0 +1,61 @@
+#include "meta/row_keys.h"
+
+namespace bale::meta::rows {
+namespace {
+
+constexpr char kOwnerBucketsTag = 'I';
+constexpr char kUsageTag = 'C';
+constexpr char kObjectsTag = 'O';
+constexpr char kComponentEnd = '\0';
+
+std::string Tagged(char tag, std::string_view rest) {
+  std::string out;
+  out.reserve(1 + rest.size());
+  out.push_back(tag);
+  out.append(rest);
+  return out;
+}
+
+}  // namespace
+
+std::string User(std::string_view user_id) { return std::string(kUsers) + std::string(user_id); }
+std::string AccessKey(std::string_view id) { return std::string(kAccessKeys) + std::string(id); }
+std::string Bucket(std::string_view name) { return std::string(kBuckets) + std::string(name); }
+
+std::string OwnerBuckets(std::string_view owner_user_id) {
+  std::string out = Tagged(kOwnerBucketsTag, owner_user_id);
+  out.push_back(kComponentEnd);
+  return out;
+}
+
+std::string OwnerBucket(std::string_view owner_user_id, std::string_view bucket_name) {
+  return OwnerBuckets(owner_user_id).append(bucket_name);
+}
+
+std::string Usage(uint64_t bucket_id) { return Tagged(kUsageTag, EncodeU64(bucket_id)); }
+std::string Objects(uint64_t bucket_id) { return Tagged(kObjectsTag, EncodeU64(bucket_id)); }
+std::string Object(uint64_t bucket_id, std::string_view key) {
+  return Objects(bucket_id).append(key);
+}
+
+std::string EncodeU64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i, v >>= 8) out[i] = static_cast<char>(v & 0xff);
+  return out;
+}
+
+bool DecodeU64(std::string_view bytes, uint64_t* v) {
+  if (bytes.size() != 8) return false;
+  *v = 0;
+  for (char c : bytes) *v = (*v << 8) | static_cast<uint8_t>(c);
+  return true;
+}
+
+std::string PrefixSuccessor(std::string_view prefix) {
+  std::string out(prefix);
+  while (!out.empty() && static_cast<uint8_t>(out.back()) == 0xff) out.pop_back();
+  if (!out.empty()) out.back() = static_cast<char>(static_cast<uint8_t>(out.back()) + 1);
+  return out;
+}
+
+}  // namespace bale::meta::rows

@@ -1,0 +1,51 @@
+// The row keys of the metadata (docs/formats/metadata.md, "Row keys"). One
+// leading byte names the row family; families never share a prefix, so each
+// is one contiguous range of the key space.
+//
+//   !layout                    layout version of this store (1 byte: 1)
+//   !bucket_id                 last bucket id handed out (u64 big-endian)
+//   U <user id>                UserRecord
+//   K <access key id>          AccessKeyRecord
+//   B <bucket name>            BucketRecord
+//   I <owner user id> 00 <bucket name>   empty: the owner's bucket index
+//   C <bucket id: u64 BE>      usage counters (bytes, objects)
+//   O <bucket id: u64 BE> <object key>   ObjectRecord
+//
+// The fixed-width bucket id ends the bucket part of an object row, so object
+// keys may hold any byte and a bucket's objects sort by key in unsigned byte
+// order (S3's UTF-8 binary order): ListObjects is one range scan.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bale::meta::rows {
+
+inline constexpr std::string_view kLayout = "!layout";
+inline constexpr std::string_view kBucketIdSequence = "!bucket_id";
+inline constexpr std::string_view kUsers = "U";
+inline constexpr std::string_view kAccessKeys = "K";
+inline constexpr std::string_view kBuckets = "B";
+
+std::string User(std::string_view user_id);
+std::string AccessKey(std::string_view access_key_id);
+std::string Bucket(std::string_view name);
+std::string OwnerBuckets(std::string_view owner_user_id);  // prefix of the owner's index rows
+std::string OwnerBucket(std::string_view owner_user_id, std::string_view bucket_name);
+std::string Usage(uint64_t bucket_id);
+std::string Objects(uint64_t bucket_id);  // prefix of the bucket's object rows
+std::string Object(uint64_t bucket_id, std::string_view key);
+
+// u64 big-endian, as in bucket ids; false when `bytes` is not 8 bytes.
+std::string EncodeU64(uint64_t v);
+bool DecodeU64(std::string_view bytes, uint64_t* v);
+
+// The smallest string greater than every string that starts with `prefix`;
+// empty (meaning "to the end" in KvStore::Scan) when there is none, i.e. the
+// prefix is empty or all 0xFF.
+std::string PrefixSuccessor(std::string_view prefix);
+
+}  // namespace bale::meta::rows
