@@ -96,7 +96,11 @@ class Exchange final : public RequestBody, public ResponseSink {
     if (started_) return InternalError("a response was already started");
     started_ = true;
     // Decided now, not when the request came: a drain may have begun since.
-    keep_alive_ = keep_alive_allowed_ && parser_.is_done() && !listener_.stopping();
+    // A final answer to "Expect: 100-continue" without a 100 first also ends
+    // the connection: the client never sent its body and may not know it
+    // owes none (botocore then waits on the next request's 100-continue).
+    keep_alive_ = keep_alive_allowed_ && parser_.is_done() && !listener_.stopping() &&
+                  !(expect_continue_ && !continue_sent_);
     res_.result(static_cast<unsigned>(head.status));
     res_.version(version_);
     res_.set(http::field::server, kServerName);
@@ -146,7 +150,9 @@ class Exchange final : public RequestBody, public ResponseSink {
   }
 
   bool started() const override { return started_; }
-  bool keep_alive() const { return keep_alive_ && !failed_; }
+  // A response cut short (a handler that failed mid-stream) ends the
+  // connection: the client must not wait for the bytes it was promised.
+  bool keep_alive() const { return keep_alive_ && !failed_ && (no_body_ || ended_); }
 
  private:
   Status Check(const IoResult& r) {
@@ -277,6 +283,8 @@ class S3Server::Impl {
       }
       bool keep_alive = exchange.keep_alive();
       bool body_done = parser.is_done();
+      BALE_LOG(kDebug) << head.method << " " << head.target << ": keep_alive=" << keep_alive
+                       << " body_done=" << body_done << " buffered=" << conn->buffer.size();
       co_await asio::post(strand, asio::use_awaitable);
       if (!body_done) co_await Linger(*conn);
       if (!keep_alive || !body_done) break;

@@ -169,6 +169,18 @@ TEST_CASE("Expect: 100-continue is answered only when the handler reads the body
   }
 }
 
+// Regression: botocore sent PUT with Content-Length: 0 and Expect:
+// 100-continue, got an error, reused the connection, and its next PUT's body
+// never came (60 s stall). A final answer without a 100 now closes.
+TEST_CASE("a final answer to Expect: 100-continue without a 100 closes the connection") {
+  Fixture f;
+  RawClient c(f.server.port());
+  c.Send("PUT /refuse HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n");
+  std::string r = c.ReadToEof();
+  REQUIRE(r.starts_with("HTTP/1.1 403 Forbidden\r\n"));
+  CHECK(r.find("Connection: close\r\n") != std::string::npos);
+}
+
 TEST_CASE("HEAD gets headers and Content-Length but no body") {
   Fixture f;
   RawClient c(f.server.port());

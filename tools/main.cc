@@ -22,7 +22,7 @@ constexpr char kUsage[] =
     "usage: bale <command> [options]\n"
     "\n"
     "commands:\n"
-    "  serve         run Bale in one process on a data directory (the embedded default)\n"
+    "  serve         run Bale in one process: S3 on --listen, data and metadata in --data\n"
     "  store         run a store: volumes on local drives behind the store HTTP API\n"
     "  bench store   measure the volume engine: durable writes, reads, index RAM, open time\n"
     "\n"
@@ -60,7 +60,7 @@ int Parse(const std::string& usage, po::options_description& desc, int argc, cha
 
 int Serve(const char* name, int argc, char** argv) {
   bale::tools::ServeOptions o;
-  std::string drives, volume_size = "30GiB", log_level = "info";
+  std::string drives, domains, volume_size = "30GiB", log_level = "info";
   po::options_description desc("options");
   desc.add_options()("data", po::value(&o.data_dir)->default_value(o.data_dir), "data directory")(
       "listen", po::value(&o.listen)->default_value(o.listen), "HOST:PORT to listen on")(
@@ -90,7 +90,8 @@ int Serve(const char* name, int argc, char** argv) {
   }
   o.volume_size = *size;
   o.drives = SplitComma(drives);
-  return bale::tools::RunServe(o);
+  o.domains = SplitComma(domains);
+  return std::string(name) == "serve" ? bale::tools::RunServe(o) : bale::tools::RunStore(o);
 }
 
 int BenchStore(int argc, char** argv) {

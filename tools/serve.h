@@ -1,5 +1,7 @@
-// `bale serve` and `bale store`: run a store (its volumes over local drives)
-// behind its HTTP API until SIGINT/SIGTERM, then drain and exit.
+// `bale serve`: the embedded Bale in one process: the S3 gateway on
+// --listen over a Haystack store on local drives and RocksDB metadata.
+// `bale store`: only the store, behind its HTTP API (docs/store-api.md).
+// Both run until SIGINT/SIGTERM, then drain and exit.
 #pragma once
 
 #include <string>
@@ -14,9 +16,13 @@ struct ServeOptions {
   uint64_t volume_size = 30ull << 30;
   int initial_volumes = 4;  // created on an empty store
   int io_threads = 2;
-  int worker_threads = 16;
+  int worker_threads = 64;
+  std::string store_listen;          // serve: also expose the store API here
+  std::vector<std::string> domains;  // serve: virtual-hosted-style domains
+  std::string region = "us-east-1";
 };
 
 int RunServe(const ServeOptions& options);
+int RunStore(const ServeOptions& options);
 
 }  // namespace bale::tools

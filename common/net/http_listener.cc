@@ -162,6 +162,13 @@ asio::awaitable<void> HttpListener::RunSession(std::shared_ptr<Connection> conn)
 asio::awaitable<bool> HttpListener::AwaitRequest(Connection& conn) {
   if (conn.buffer.size() > 0) co_return true;  // a pipelined request is already here
   conn.idle = true;
+  // Stop() sets stopping_ and then cancels idle connections on their strands.
+  // Checking after marking ourselves idle (on this strand) closes the gap in
+  // which a session coming back from a request would miss both.
+  if (stopping_) {
+    conn.idle = false;
+    co_return false;
+  }
   conn.stream.expires_after(options_.idle_timeout);
   auto [ec, n] =
       co_await conn.stream.async_read_some(conn.buffer.prepare(kFirstReadBytes), kNoThrow);

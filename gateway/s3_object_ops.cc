@@ -1,0 +1,335 @@
+// Object operations: PutObject, GetObject, HeadObject, DeleteObject.
+// Needles are written first and the object record committed after, so a
+// failed upload leaves garbage for compaction, never a name that points at
+// nothing; replaced and deleted objects free their needles.
+#include <strings.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "common/log.h"
+#include "gateway/payload_reader.h"
+#include "gateway/s3_error.h"
+#include "gateway/s3_request.h"
+#include "gateway/s3_xml.h"
+
+namespace bale::s3 {
+namespace {
+
+constexpr size_t kMaxUserMetadataBytes = 2 << 10;
+constexpr char kMetaPrefix[] = "x-amz-meta-";
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+// Strips the quotes of an entity tag: "\"abc\"" -> "abc".
+std::string_view Unquote(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
+    return etag.substr(1, etag.size() - 2);
+  return etag;
+}
+
+// True if a comma-separated If-Match / If-None-Match list names `etag`.
+bool EtagListMatches(std::string_view list, std::string_view etag) {
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string_view::npos) comma = list.size();
+    std::string_view item = list.substr(start, comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item == "*" || Unquote(item) == etag) return true;
+    start = comma + 1;
+  }
+  return false;
+}
+
+Result<meta::CannedAcl> ObjectAcl(const S3Request& r) {
+  std::string_view acl = r.head.Header("x-amz-acl");
+  if (acl.empty() || acl == "private" || acl == "bucket-owner-full-control")
+    return meta::CannedAcl::kPrivate;
+  if (acl == "public-read") return meta::CannedAcl::kPublicRead;
+  return ErrorStatus("NotImplemented",
+                     "A header you provided implies functionality that is not "
+                     "implemented: x-amz-acl " +
+                         std::string(acl));
+}
+
+struct ByteRange {
+  uint64_t first = 0, last = 0;  // inclusive
+};
+
+// Parses a single "bytes=a-b", "bytes=a-" or "bytes=-n". nullopt: not a
+// range S3 honours (the whole object is served); an error: unsatisfiable.
+Result<std::optional<ByteRange>> ParseRange(std::string_view h, uint64_t size) {
+  if (!h.starts_with("bytes=")) return std::optional<ByteRange>();
+  std::string_view spec = h.substr(6);
+  if (spec.find(',') != std::string_view::npos) return std::optional<ByteRange>();  // multi-range
+  size_t dash = spec.find('-');
+  if (dash == std::string_view::npos) return std::optional<ByteRange>();
+  auto num = [](std::string_view s, uint64_t* v) {
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *v);
+    return !s.empty() && ec == std::errc() && p == s.data() + s.size();
+  };
+  std::string_view a = spec.substr(0, dash), b = spec.substr(dash + 1);
+  uint64_t first = 0, last = 0;
+  if (a.empty()) {  // suffix: the last n bytes
+    if (!num(b, &last) || last == 0) return std::optional<ByteRange>();
+    if (size == 0) return ErrorStatus("InvalidRange");
+    return std::optional<ByteRange>(ByteRange{size - std::min(last, size), size - 1});
+  }
+  if (!num(a, &first)) return std::optional<ByteRange>();
+  if (b.empty())
+    last = UINT64_MAX;
+  else if (!num(b, &last) || last < first)
+    return std::optional<ByteRange>();
+  if (first >= size) return ErrorStatus("InvalidRange");
+  return std::optional<ByteRange>(ByteRange{first, std::min(last, size - 1)});
+}
+
+void ReleaseAfterFailure(const S3Backends& b, const std::vector<meta::Chunk>& chunks) {
+  if (!chunks.empty()) ReleaseChunks(b, chunks);
+}
+
+// Whether a failed metadata write certainly wrote nothing. Otherwise (an
+// fsync that failed, say) the record may still appear after a restart, so
+// its needles must stay: garbage at worst, never a name pointing at nothing.
+bool CertainlyNotWritten(const Status& st) {
+  switch (st.code()) {
+    case Code::kAborted:
+    case Code::kInvalidArgument:
+    case Code::kNotFound:
+    case Code::kAlreadyExists:
+    case Code::kFailedPrecondition:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// S3's conditional write (If-None-Match: *, If-Match: etags) against the
+// current record.
+Status CheckWriteCondition(std::string_view if_none_match, std::string_view if_match,
+                           const std::optional<meta::ObjectRecord>& current) {
+  if (!if_none_match.empty() && current) return ErrorStatus("PreconditionFailed");
+  if (!if_match.empty()) {
+    if (!current) return ErrorStatus("NoSuchKey");
+    if (!EtagListMatches(if_match, current->etag)) return ErrorStatus("PreconditionFailed");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
+  ASSIGN_OR_RETURN(meta::CannedAcl acl, ObjectAcl(r));
+  meta::ObjectRecord obj;
+  obj.key = r.route.key;
+  obj.acl = acl;
+  size_t meta_bytes = 0;
+  for (const auto& [name, value] : r.head.headers) {
+    if (!StartsWithNoCase(name, kMetaPrefix)) continue;
+    std::string key = Lower(std::string_view(name).substr(sizeof kMetaPrefix - 1));
+    meta_bytes += key.size() + value.size();
+    obj.user_metadata.emplace_back(std::move(key), value);
+  }
+  if (meta_bytes > kMaxUserMetadataBytes)
+    return ErrorStatus("MetadataTooLarge",
+                       "Your metadata headers exceed the maximum allowed "
+                       "metadata size of 2048 bytes (" +
+                           std::to_string(meta_bytes) + " sent).");
+  obj.content_type = std::string(r.head.Header("content-type"));
+  std::string encoding(r.head.Header("content-encoding"));
+  // aws-chunked describes the transfer, not the object.
+  if (encoding == "aws-chunked")
+    encoding.clear();
+  else if (encoding.starts_with("aws-chunked,"))
+    encoding = encoding.substr(12);
+  while (!encoding.empty() && encoding.front() == ' ') encoding.erase(0, 1);
+  obj.content_encoding = encoding;
+  obj.content_disposition = std::string(r.head.Header("content-disposition"));
+  obj.content_language = std::string(r.head.Header("content-language"));
+  obj.cache_control = std::string(r.head.Header("cache-control"));
+  obj.expires = std::string(r.head.Header("expires"));
+
+  std::string_view if_none_match = r.head.Header("if-none-match");
+  std::string_view if_match = r.head.Header("if-match");
+  if (!if_none_match.empty() || !if_match.empty()) {
+    if (!if_none_match.empty() && if_none_match != "*")
+      return ErrorStatus("NotImplemented",
+                         "A header you provided implies functionality that is "
+                         "not implemented: If-None-Match other than *");
+    // Checked now to spare a doomed upload, and again atomically at commit.
+    auto existing = r.backends.meta->GetObject(bucket.name, obj.key);
+    if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
+    RETURN_IF_ERROR(CheckWriteCondition(
+        if_none_match, if_match,
+        existing.ok() ? std::optional<meta::ObjectRecord>(*existing) : std::nullopt));
+  }
+
+  ASSIGN_OR_RETURN(auto payload, PayloadReader::Create(r.head, r.auth, &r.body));
+  obj.size = payload->length();
+  std::string buf;
+  for (uint64_t left = obj.size; left > 0;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(left, r.options.chunk_size));
+    buf.resize(want);
+    size_t filled = 0;
+    while (filled < want) {
+      auto n = payload->Read(buf.data() + filled, want - filled);
+      if (!n.ok() || *n == 0) {
+        ReleaseAfterFailure(r.backends, obj.chunks);
+        return n.ok() ? ErrorStatus("IncompleteBody") : n.status();
+      }
+      filled += *n;
+    }
+    auto place = r.backends.directory->Allocate(want);
+    Status st = place.ok() ? r.backends.store->Put(place->volume, place->key, place->cookie, buf)
+                           : place.status();
+    if (!st.ok()) {
+      ReleaseAfterFailure(r.backends, obj.chunks);
+      return st;
+    }
+    obj.chunks.push_back(meta::Chunk{place->volume, place->key, place->cookie, want});
+    left -= want;
+  }
+  char probe;
+  auto tail = payload->Read(&probe, 1);  // reach the end: trailers and digests
+  Status done =
+      tail.ok() ? (*tail == 0 ? payload->Finish() : ErrorStatus("IncompleteBody")) : tail.status();
+  if (!done.ok()) {
+    ReleaseAfterFailure(r.backends, obj.chunks);
+    return done;
+  }
+  obj.etag = payload->md5_hex();
+  obj.checksums = payload->checksums();
+  obj.last_modified_micros = r.backends.clock->NowMicros();
+  meta::MetadataStore::ObjectCondition condition;
+  if (!if_none_match.empty() || !if_match.empty())
+    condition = [&](const std::optional<meta::ObjectRecord>& current) {
+      return CheckWriteCondition(if_none_match, if_match, current);
+    };
+  auto old = r.backends.meta->PutObject(bucket.name, obj, condition);
+  if (!old.ok()) {
+    if (CertainlyNotWritten(old.status())) ReleaseAfterFailure(r.backends, obj.chunks);
+    return old.status();
+  }
+  if (*old) ReleaseChunks(r.backends, (*old)->chunks);
+
+  std::vector<std::pair<std::string, std::string>> headers{{"ETag", "\"" + obj.etag + "\""}};
+  for (const auto& [alg, value] : obj.checksums)
+    headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
+  return r.SendEmpty(200, std::move(headers));
+}
+
+Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
+  auto found = r.backends.meta->GetObject(bucket.name, r.route.key);
+  if (!found.ok()) {
+    if (found.status().code() != Code::kNotFound) return found.status();
+    // Without read access to the bucket, a missing key must not be told
+    // apart from a forbidden one.
+    bool can_list = (!r.user_id.empty() && r.user_id == bucket.owner_user_id) ||
+                    bucket.acl == meta::CannedAcl::kPublicRead;
+    return ErrorStatus(can_list ? "NoSuchKey" : "AccessDenied");
+  }
+  const meta::ObjectRecord& obj = *found;
+  bool owner = !r.user_id.empty() && r.user_id == bucket.owner_user_id;
+  if (!owner && bucket.acl != meta::CannedAcl::kPublicRead &&
+      obj.acl != meta::CannedAcl::kPublicRead)
+    return ErrorStatus("AccessDenied", "Access Denied");
+  if (r.route.Param("partNumber"))
+    return ErrorStatus("NotImplemented",
+                       "A header you provided implies functionality that is not "
+                       "implemented: partNumber");
+
+  const std::string etag = "\"" + obj.etag + "\"";
+  const int64_t lm_seconds = obj.last_modified_micros / 1'000'000;
+  auto modified_since = [&](std::string_view h) {  // -1: absent or unparseable
+    int64_t t = ParseHttpDate(h);
+    return t < 0 ? -1 : (lm_seconds > t / 1'000'000 ? 1 : 0);
+  };
+  std::string_view if_match = r.head.Header("if-match");
+  std::string_view if_none_match = r.head.Header("if-none-match");
+  if (!if_match.empty()) {
+    if (!EtagListMatches(if_match, obj.etag)) return ErrorStatus("PreconditionFailed");
+  } else if (modified_since(r.head.Header("if-unmodified-since")) == 1) {
+    return ErrorStatus("PreconditionFailed");
+  }
+  bool not_modified = !if_none_match.empty()
+                          ? EtagListMatches(if_none_match, obj.etag)
+                          : modified_since(r.head.Header("if-modified-since")) == 0;
+  std::vector<std::pair<std::string, std::string>> headers{
+      {"ETag", etag}, {"Last-Modified", HttpDate(obj.last_modified_micros)}};
+  if (not_modified) return r.SendEmpty(304, std::move(headers));
+
+  ASSIGN_OR_RETURN(auto range, ParseRange(r.head.Header("range"), obj.size));
+  uint64_t first = range ? range->first : 0;
+  uint64_t length = range ? range->last - range->first + 1 : obj.size;
+
+  auto override = [&](const char* param, const std::string& stored) {
+    auto v = r.route.Param(param);
+    return (v && !r.user_id.empty()) ? std::string(*v) : stored;
+  };
+  std::string type = override("response-content-type", obj.content_type);
+  headers.emplace_back("Content-Type", type.empty() ? "binary/octet-stream" : type);
+  headers.emplace_back("Accept-Ranges", "bytes");
+  auto add = [&](const char* name, const std::string& v) {
+    if (!v.empty()) headers.emplace_back(name, v);
+  };
+  add("Content-Encoding", override("response-content-encoding", obj.content_encoding));
+  add("Content-Disposition", override("response-content-disposition", obj.content_disposition));
+  add("Content-Language", override("response-content-language", obj.content_language));
+  add("Cache-Control", override("response-cache-control", obj.cache_control));
+  add("Expires", override("response-expires", obj.expires));
+  for (const auto& [k, v] : obj.user_metadata) headers.emplace_back(kMetaPrefix + k, v);
+  if (!obj.tags.empty())
+    headers.emplace_back("x-amz-tagging-count", std::to_string(obj.tags.size()));
+  if (!range &&
+      strcasecmp(std::string(r.head.Header("x-amz-checksum-mode")).c_str(), "ENABLED") == 0)
+    for (const auto& [alg, value] : obj.checksums)
+      headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
+  if (range)
+    headers.emplace_back("Content-Range", "bytes " + std::to_string(range->first) + "-" +
+                                              std::to_string(range->last) + "/" +
+                                              std::to_string(obj.size));
+
+  RETURN_IF_ERROR(r.sink.Begin({range ? 206 : 200, r.Headers(std::move(headers)), length}));
+  if (head) return r.sink.End();
+  uint64_t chunk_start = 0;
+  for (const auto& c : obj.chunks) {
+    uint64_t chunk_end = chunk_start + c.size;  // exclusive
+    if (chunk_end > first && chunk_start < first + length) {
+      ASSIGN_OR_RETURN(std::string data,
+                       r.backends.store->Get(c.volume_id, c.needle_key, c.cookie));
+      if (data.size() != c.size)
+        return DataLossError("needle " + std::to_string(c.needle_key) + " of volume " +
+                             std::to_string(c.volume_id) + " holds " + std::to_string(data.size()) +
+                             " bytes, the object record says " + std::to_string(c.size));
+      uint64_t from = std::max(first, chunk_start) - chunk_start;
+      uint64_t to = std::min(first + length, chunk_end) - chunk_start;
+      RETURN_IF_ERROR(r.sink.Write(std::string_view(data).substr(from, to - from)));
+    }
+    chunk_start = chunk_end;
+  }
+  return r.sink.End();
+}
+
+Status DeleteObject(S3Request& r, const meta::BucketRecord& bucket) {
+  auto deleted = r.backends.meta->DeleteObject(bucket.name, r.route.key);
+  if (deleted.ok())
+    ReleaseChunks(r.backends, deleted->chunks);
+  else if (deleted.status().code() != Code::kNotFound)
+    return deleted.status();
+  return r.SendEmpty(204);  // idempotent, as S3
+}
+
+}  // namespace bale::s3

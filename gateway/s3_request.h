@@ -1,0 +1,55 @@
+// What the S3 operations share: the request being served and the backends.
+// Private to gateway/.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "auth/sigv4.h"
+#include "backend/directory/directory.h"
+#include "backend/store/store.h"
+#include "gateway/http_exchange.h"
+#include "gateway/router.h"
+#include "gateway/s3_service.h"
+#include "meta/metadata_store.h"
+
+namespace bale::s3 {
+
+struct S3Request {
+  const HttpRequestHead& head;
+  RequestBody& body;
+  ResponseSink& sink;
+  const S3Backends& backends;
+  const S3ServiceOptions& options;
+  Route route;
+  std::string request_id;
+  auth::AuthContext auth;
+  std::string user_id;  // empty: anonymous
+
+  // Response headers every answer carries (request id, ...), plus `extra`.
+  std::vector<std::pair<std::string, std::string>> Headers(
+      std::vector<std::pair<std::string, std::string>> extra = {}) const;
+  // Sends an XML document with status `status`.
+  Status SendXml(int status, const std::string& xml) const;
+  // Sends a bodiless answer (204, or 200 with headers only).
+  Status SendEmpty(int status, std::vector<std::pair<std::string, std::string>> headers = {}) const;
+};
+
+// Operations: each sends its success response itself and returns OK, or
+// returns the Status (with an S3 reason) that the service turns into S3's
+// error response.
+Status ListBuckets(S3Request& r);
+Status CreateBucket(S3Request& r);
+Status HeadBucket(S3Request& r, const meta::BucketRecord& bucket);
+Status DeleteBucket(S3Request& r, const meta::BucketRecord& bucket);
+Status GetBucketLocation(S3Request& r, const meta::BucketRecord& bucket);
+Status ListObjects(S3Request& r, const meta::BucketRecord& bucket, bool v2);
+Status PutObject(S3Request& r, const meta::BucketRecord& bucket);
+Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head);
+Status DeleteObject(S3Request& r, const meta::BucketRecord& bucket);
+
+// Frees the needles of an object that is no longer referenced.
+void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks);
+
+}  // namespace bale::s3

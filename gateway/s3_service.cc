@@ -1,0 +1,160 @@
+#include "gateway/s3_service.h"
+
+#include "common/log.h"
+#include "gateway/request_id.h"
+#include "gateway/s3_error.h"
+#include "gateway/s3_request.h"
+
+namespace bale::s3 {
+namespace {
+
+// Access keys come from the metadata store; a disabled key is unknown.
+class MetadataSecrets : public auth::SecretStore {
+ public:
+  explicit MetadataSecrets(meta::MetadataStore* meta) : meta_(meta) {}
+  Result<std::string> SecretKey(std::string_view access_key_id) override {
+    auto key = meta_->GetAccessKey(access_key_id);
+    if (!key.ok()) {
+      if (key.status().code() == Code::kNotFound) return auth::UnknownAccessKeyError();
+      return key.status();
+    }
+    if (!key->active) return auth::UnknownAccessKeyError();
+    return key->secret_key;
+  }
+
+ private:
+  meta::MetadataStore* meta_;
+};
+
+bool IsRead(Op op) {
+  return op == Op::kListObjects || op == Op::kListObjectsV2 || op == Op::kHeadBucket ||
+         op == Op::kGetObject || op == Op::kHeadObject || op == Op::kGetBucketLocation;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> S3Request::Headers(
+    std::vector<std::pair<std::string, std::string>> extra) const {
+  extra.emplace_back("x-amz-request-id", request_id);
+  extra.emplace_back("x-amz-id-2", request_id);
+  return extra;
+}
+
+Status S3Request::SendXml(int status, const std::string& xml) const {
+  return sink.Send({status, Headers({{"Content-Type", "application/xml"}}), {}}, xml);
+}
+
+Status S3Request::SendEmpty(int status,
+                            std::vector<std::pair<std::string, std::string>> headers) const {
+  return sink.Send({status, Headers(std::move(headers)), {}}, {});
+}
+
+void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks) {
+  for (const auto& c : chunks) {
+    Status st = b.store->Delete(c.volume_id, c.needle_key, c.cookie);
+    if (!st.ok() && st.code() != Code::kNotFound)
+      BALE_LOG(kWarning) << "could not free needle " << c.needle_key << " in volume " << c.volume_id
+                         << ": " << st;
+  }
+}
+
+class S3Service::Impl {
+ public:
+  Impl(S3Backends backends, S3ServiceOptions options)
+      : backends_(backends), options_(std::move(options)), secrets_(backends.meta) {}
+
+  void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
+    S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}};
+    Status st = Serve(r);
+    if (!st.ok()) SendError(r, st);
+  }
+
+ private:
+  Status Serve(S3Request& r) {
+    ASSIGN_OR_RETURN(r.route, RouteRequest(r.head.method, r.head.target, r.head.Header("host"),
+                                           r.head.HasHeader("x-amz-copy-source"),
+                                           RouterOptions{options_.domains}));
+    auth::SignedRequest signed_request{r.head.method, r.head.target, r.head.headers};
+    auth::AuthOptions auth_options;
+    auth_options.region = options_.region;
+    ASSIGN_OR_RETURN(r.auth,
+                     auth::Authenticate(signed_request, secrets_, *backends_.clock, auth_options));
+    if (!r.auth.anonymous) {
+      ASSIGN_OR_RETURN(auto key, backends_.meta->GetAccessKey(r.auth.access_key));
+      auto user = backends_.meta->GetUser(key.user_id);
+      if (!user.ok() || user->disabled) return ErrorStatus("AccessDenied", "Access Denied");
+      r.user_id = key.user_id;
+    }
+
+    const Op op = r.route.op;
+    if (op == Op::kListBuckets || op == Op::kCreateBucket) {
+      if (r.user_id.empty()) return ErrorStatus("AccessDenied", "Access Denied");
+      return op == Op::kListBuckets ? ListBuckets(r) : CreateBucket(r);
+    }
+    auto bucket = backends_.meta->GetBucket(r.route.bucket);
+    if (!bucket.ok()) {
+      if (bucket.status().code() == Code::kNotFound) return ErrorStatus("NoSuchBucket");
+      return bucket.status();
+    }
+    bool owner = !r.user_id.empty() && bucket->owner_user_id == r.user_id;
+    bool public_read = bucket->acl == meta::CannedAcl::kPublicRead && IsRead(op);
+    // Objects may be public-read in a private bucket: GetObject checks those.
+    bool object_read = op == Op::kGetObject || op == Op::kHeadObject;
+    if (!owner && !public_read && !object_read) return ErrorStatus("AccessDenied", "Access Denied");
+
+    switch (op) {
+      case Op::kHeadBucket:
+        return HeadBucket(r, *bucket);
+      case Op::kDeleteBucket:
+        return DeleteBucket(r, *bucket);
+      case Op::kGetBucketLocation:
+        return GetBucketLocation(r, *bucket);
+      case Op::kListObjects:
+        return ListObjects(r, *bucket, false);
+      case Op::kListObjectsV2:
+        return ListObjects(r, *bucket, true);
+      case Op::kPutObject:
+        return PutObject(r, *bucket);
+      case Op::kGetObject:
+        return GetObject(r, *bucket, false);
+      case Op::kHeadObject:
+        return GetObject(r, *bucket, true);
+      case Op::kDeleteObject:
+        return DeleteObject(r, *bucket);
+      default:
+        return ErrorStatus("NotImplemented",
+                           "A header you provided implies functionality that "
+                           "is not implemented: " +
+                               std::string(OpName(op)));
+    }
+  }
+
+  void SendError(S3Request& r, const Status& st) {
+    S3Error e = FromStatus(st);
+    if (e.http_status >= 500 && e.code != "NotImplemented")
+      BALE_LOG(kError) << "request " << r.request_id << " " << r.head.method << " " << r.head.target
+                       << ": " << st;
+    if (r.sink.started()) return;  // mid-stream: nothing more to say but close
+    if (e.code == "NoSuchBucket" && !r.route.bucket.empty())
+      e.details.emplace_back("BucketName", r.route.bucket);
+    if (e.code == "NoSuchKey") e.details.emplace_back("Key", r.route.key);
+    std::string resource = r.head.target.substr(0, r.head.target.find('?'));
+    r.sink
+        .Send({e.http_status, r.Headers({{"Content-Type", "application/xml"}}), {}},
+              ErrorXml(e, resource, r.request_id, r.request_id))
+        .IgnoreError();
+  }
+
+  const S3Backends backends_;
+  const S3ServiceOptions options_;
+  MetadataSecrets secrets_;
+};
+
+S3Service::S3Service(S3Backends backends, S3ServiceOptions options)
+    : impl_(std::make_unique<Impl>(backends, std::move(options))) {}
+S3Service::~S3Service() = default;
+void S3Service::Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
+  impl_->Handle(head, body, sink);
+}
+
+}  // namespace bale::s3

@@ -1,0 +1,49 @@
+// S3Service: the life of one S3 request, top to bottom: a request id, the
+// route, SigV4 authentication, authorization, the operation (s3_*_ops.cc),
+// and every failure turned into S3's exact error response.
+//
+// Thread-safety: Handle() is called concurrently from the server's workers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gateway/http_exchange.h"
+
+namespace bale {
+class Clock;
+class Directory;
+class Store;
+namespace meta {
+class MetadataStore;
+}
+}  // namespace bale
+
+namespace bale::s3 {
+
+struct S3ServiceOptions {
+  std::string region = "us-east-1";
+  std::vector<std::string> domains;  // for virtual-hosted-style requests
+  uint64_t chunk_size = 8ull << 20;  // objects are stored as needles of at most this
+};
+
+struct S3Backends {
+  meta::MetadataStore* meta = nullptr;
+  Store* store = nullptr;
+  Directory* directory = nullptr;
+  Clock* clock = nullptr;
+};
+
+class S3Service {
+ public:
+  S3Service(S3Backends backends, S3ServiceOptions options);
+  ~S3Service();
+  void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bale::s3
