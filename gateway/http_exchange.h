@@ -53,7 +53,10 @@ struct HttpResponseHead {
 class ResponseSink {
  public:
   virtual ~ResponseSink() = default;
-  virtual Status Send(const HttpResponseHead& head, std::string_view body) = 0;
+  // The whole response. Content-Length is head.content_length if set (a HEAD
+  // answer), else the body's size. The server may write it after the handler
+  // returns, so Send() itself never waits on the network.
+  virtual Status Send(const HttpResponseHead& head, std::string body) = 0;
   virtual Status Begin(const HttpResponseHead& head) = 0;
   virtual Status Write(std::string_view chunk) = 0;
   virtual Status End() = 0;

@@ -302,8 +302,22 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
                                               std::to_string(range->last) + "/" +
                                               std::to_string(obj.size));
 
-  RETURN_IF_ERROR(r.sink.Begin({range ? 206 : 200, r.Headers(std::move(headers)), length}));
-  if (head) return r.sink.End();
+  const int status = range ? 206 : 200;
+  if (head) return r.sink.Send({status, r.Headers(std::move(headers)), length}, {});
+  if (obj.chunks.size() <= 1) {  // the common small object: one needle, one write
+    std::string data;
+    if (!obj.chunks.empty()) {
+      const meta::Chunk& c = obj.chunks.front();
+      ASSIGN_OR_RETURN(data, r.backends.store->Get(c.volume_id, c.needle_key, c.cookie));
+      if (data.size() != c.size)
+        return DataLossError("needle " + std::to_string(c.needle_key) + " of volume " +
+                             std::to_string(c.volume_id) + " holds " + std::to_string(data.size()) +
+                             " bytes, the object record says " + std::to_string(c.size));
+      if (range) data = data.substr(first, length);
+    }
+    return r.sink.Send({status, r.Headers(std::move(headers)), {}}, std::move(data));
+  }
+  RETURN_IF_ERROR(r.sink.Begin({status, r.Headers(std::move(headers)), length}));
   uint64_t chunk_start = 0;
   for (const auto& c : obj.chunks) {
     uint64_t chunk_end = chunk_start + c.size;  // exclusive

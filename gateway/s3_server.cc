@@ -1,6 +1,7 @@
 #include "gateway/s3_server.h"
 
 #include <future>
+#include <optional>
 
 #include <boost/beast/http.hpp>
 
@@ -95,18 +96,13 @@ class Exchange final : public RequestBody, public ResponseSink {
   Status Begin(const HttpResponseHead& head) override {
     if (started_) return InternalError("a response was already started");
     started_ = true;
-    // Decided now, not when the request came: a drain may have begun since.
-    // A final answer to "Expect: 100-continue" without a 100 first also ends
-    // the connection: the client never sent its body and may not know it
-    // owes none (botocore then waits on the next request's 100-continue).
-    keep_alive_ = keep_alive_allowed_ && parser_.is_done() && !listener_.stopping() &&
-                  !(expect_continue_ && !continue_sent_);
+    keep_alive_ = KeepAliveNow();
     res_.result(static_cast<unsigned>(head.status));
     res_.version(version_);
     res_.set(http::field::server, kServerName);
     for (const auto& [name, value] : head.headers) res_.insert(name, value);
     res_.keep_alive(keep_alive_);
-    no_body_ = head_request_ || head.status == 204 || head.status == 304;
+    no_body_ = NoBody(head.status);
     if (no_body_) {
       if (head.content_length && head.status != 204 && head.status != 304)
         res_.set(http::field::content_length, std::to_string(*head.content_length));
@@ -141,12 +137,44 @@ class Exchange final : public RequestBody, public ResponseSink {
     return Check(BlockOn(strand_, WriteBody()));
   }
 
-  Status Send(const HttpResponseHead& head, std::string_view body) override {
-    HttpResponseHead h = head;
-    h.content_length = body.size();
-    RETURN_IF_ERROR(Begin(h));
-    RETURN_IF_ERROR(Write(body));
-    return End();
+  // Kept for the session to write once the handler has returned: a whole
+  // response costs no round trip between the worker and the connection.
+  Status Send(const HttpResponseHead& head, std::string body) override {
+    if (started_) return InternalError("a response was already started");
+    started_ = ended_ = true;
+    keep_alive_ = KeepAliveNow();
+    no_body_ = NoBody(head.status);
+    pending_.emplace(http::status(static_cast<unsigned>(head.status)), version_);
+    auto& res = *pending_;
+    res.set(http::field::server, kServerName);
+    for (const auto& [name, value] : head.headers) res.insert(name, value);
+    res.keep_alive(keep_alive_);
+    uint64_t length = head.content_length.value_or(body.size());
+    if (no_body_) {
+      if (head.status != 204 && head.status != 304)
+        res.set(http::field::content_length, std::to_string(length));
+    } else {
+      res.body() = std::move(body);
+      res.content_length(res.body().size());
+    }
+    return Status::Ok();
+  }
+
+  // On the strand, after the handler: writes a response kept by Send().
+  asio::awaitable<void> WritePending() {
+    if (!pending_) co_return;
+    conn_.stream.expires_after(options_.body_timeout);
+    beast::error_code ec;
+    if (no_body_) {
+      http::response<http::empty_body> bare{pending_->base()};
+      auto [e, n] = co_await http::async_write(conn_.stream, bare, kNoThrow);
+      ec = e;
+    } else {
+      auto [e, n] = co_await http::async_write(conn_.stream, *pending_, kNoThrow);
+      ec = e;
+    }
+    if (ec) failed_ = true;
+    pending_.reset();
   }
 
   bool started() const override { return started_; }
@@ -155,6 +183,16 @@ class Exchange final : public RequestBody, public ResponseSink {
   bool keep_alive() const { return keep_alive_ && !failed_ && (no_body_ || ended_); }
 
  private:
+  // Decided when the response starts, not when the request came: a drain may
+  // have begun since. A final answer to "Expect: 100-continue" without a 100
+  // first also ends the connection: the client never sent its body and may
+  // not know it owes none (botocore then waited on its next request's 100).
+  bool KeepAliveNow() const {
+    return keep_alive_allowed_ && parser_.is_done() && !listener_.stopping() &&
+           !(expect_continue_ && !continue_sent_);
+  }
+  bool NoBody(int status) const { return head_request_ || status == 204 || status == 304; }
+
   Status Check(const IoResult& r) {
     if (!r.ec) return Status::Ok();
     failed_ = true;
@@ -212,6 +250,7 @@ class Exchange final : public RequestBody, public ResponseSink {
   bool no_body_ = false;
   bool keep_alive_ = false;
   bool failed_ = false;
+  std::optional<http::response<http::string_body>> pending_;
   http::response<http::buffer_body> res_;
   http::response_serializer<http::buffer_body> sr_{res_};
 };
@@ -281,11 +320,10 @@ class S3Server::Impl {
       } catch (const std::exception& e) {
         if (!exchange.started()) SendInternalError(exchange, head, e.what());
       }
+      co_await asio::post(strand, asio::use_awaitable);
+      co_await exchange.WritePending();
       bool keep_alive = exchange.keep_alive();
       bool body_done = parser.is_done();
-      BALE_LOG(kDebug) << head.method << " " << head.target << ": keep_alive=" << keep_alive
-                       << " body_done=" << body_done << " buffered=" << conn->buffer.size();
-      co_await asio::post(strand, asio::use_awaitable);
       if (!body_done) co_await Linger(*conn);
       if (!keep_alive || !body_done) break;
     }
