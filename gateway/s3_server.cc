@@ -1,5 +1,6 @@
 #include "gateway/s3_server.h"
 
+#include <algorithm>
 #include <future>
 #include <optional>
 
@@ -275,7 +276,10 @@ class S3Server::Impl {
                   [this](std::shared_ptr<Connection> c) { return Session(std::move(c)); }) {}
 
   Status Start() { return listener_.Start(); }
-  void Stop() { listener_.Stop(); }
+  void Stop() {
+    listener_.Stop();
+    read_workers_.join();
+  }
   uint16_t port() const { return listener_.port(); }
 
  private:
@@ -312,7 +316,9 @@ class S3Server::Impl {
       bool keep_alive_allowed = parser.keep_alive() && !listener_.stopping();
       asio::any_io_executor strand = co_await asio::this_coro::executor;
       // The handler blocks (disk, fsync, metadata): run it on a worker.
-      co_await asio::post(asio::bind_executor(listener_.workers(), asio::use_awaitable));
+      bool read = head.method == "GET" || head.method == "HEAD";
+      co_await asio::post(asio::bind_executor(
+          read ? read_workers_.get_executor() : listener_.workers(), asio::use_awaitable));
       Exchange exchange(*conn, parser, strand, options_, listener_, keep_alive_allowed);
       try {
         handler_(head, exchange, exchange);
@@ -362,6 +368,7 @@ class S3Server::Impl {
 
   const S3ServerOptions options_;
   const S3Handler handler_;
+  asio::thread_pool read_workers_{static_cast<size_t>(std::max(1, options_.read_worker_threads))};
   net::HttpListener listener_;  // last: its threads call into the members above
 };
 

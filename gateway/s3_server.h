@@ -22,7 +22,10 @@ struct S3ServerOptions {
   std::string host = "127.0.0.1";
   uint16_t port = 0;  // 0: pick a free port (see port())
   int io_threads = 2;
-  int worker_threads = 64;  // one per request in flight (handlers block)
+  int worker_threads = 64;  // writes: one per request in flight (they block on fsync)
+  // GET and HEAD run on their own small pool: they rarely block for long, and
+  // a few hot threads hand work over far faster than many sleeping ones.
+  int read_worker_threads = 4;
   uint32_t header_limit = 16 << 10;
   std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds header_timeout{30'000};

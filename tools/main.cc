@@ -65,6 +65,8 @@ int Serve(const char* name, int argc, char** argv) {
   desc.add_options()("data", po::value(&o.data_dir)->default_value(o.data_dir), "data directory")(
       "listen", po::value(&o.listen)->default_value(o.listen), "HOST:PORT to listen on")(
       "drives", po::value(&drives), "comma-separated drive directories (default: DATA/drive0)")(
+      "domain", po::value(&domains),
+      "comma-separated domains for virtual-hosted-style requests (BUCKET.DOMAIN)")(
       "volume-size", po::value(&volume_size)->default_value(volume_size),
       "size limit of a volume (at most 32GiB)")(
       "volumes", po::value(&o.initial_volumes)->default_value(o.initial_volumes),

@@ -118,6 +118,7 @@ int RunServe(const ServeOptions& o) {
   }
   http.io_threads = o.io_threads;
   http.worker_threads = o.worker_threads;
+  http.read_worker_threads = o.read_worker_threads;
   sigset_t stop = BlockStopSignals();
 
   if (Status st = FileSystem::Posix()->CreateDirs(o.data_dir); !st.ok()) {

@@ -16,7 +16,8 @@ struct ServeOptions {
   uint64_t volume_size = 30ull << 30;
   int initial_volumes = 4;  // created on an empty store
   int io_threads = 2;
-  int worker_threads = 64;
+  int worker_threads = 64;           // requests that write (PUT, POST, DELETE)
+  int read_worker_threads = 4;       // GET and HEAD
   std::string store_listen;          // serve: also expose the store API here
   std::vector<std::string> domains;  // serve: virtual-hosted-style domains
   std::string region = "us-east-1";
