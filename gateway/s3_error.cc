@@ -25,6 +25,7 @@ constexpr std::array kTable = {
     Entry{"BadDigest", 400,
           "The Content-MD5 or checksum value that you specified did not match what the server "
           "received."},
+    Entry{"BadRequest", 400, "Bad Request"},
     Entry{"BucketAlreadyExists", 409,
           "The requested bucket name is not available. The bucket namespace is shared by all "
           "users of the system. Please select a different name and try again."},
@@ -61,6 +62,9 @@ constexpr std::array kTable = {
     Entry{"InvalidTag", 400, "The tag provided was not a valid tag."},
     Entry{"InvalidURI", 400, "Couldn't parse the specified URI."},
     Entry{"KeyTooLongError", 400, "Your key is too long"},
+    Entry{"MalformedACLError", 400,
+          "The XML you provided was not well-formed or did not validate against our published "
+          "schema"},
     Entry{"MalformedTrailerError", 400,
           "The request contained trailing data that was not well-formed or did not conform to "
           "our published schema."},
@@ -78,6 +82,7 @@ constexpr std::array kTable = {
     Entry{"NoSuchUpload", 404,
           "The specified upload does not exist. The upload ID may be invalid, or the upload may "
           "have been aborted or completed."},
+    Entry{"NoSuchVersion", 404, "The specified version does not exist."},
     Entry{"NotImplemented", 501,
           "A header you provided implies functionality that is not implemented"},
     Entry{"PreconditionFailed", 412,
@@ -96,6 +101,7 @@ constexpr std::array kTable = {
           "your key and signing method."},
     Entry{"SlowDown", 503, "Please reduce your request rate."},
     Entry{"TooManyBuckets", 400, "You have attempted to create more buckets than allowed"},
+    Entry{"UnexpectedContent", 400, "This request does not support content"},
     Entry{"XAmzContentSHA256Mismatch", 400,
           "The provided 'x-amz-content-sha256' header does not match what was computed."},
 };

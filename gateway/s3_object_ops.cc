@@ -9,7 +9,9 @@
 #include <charconv>
 
 #include "common/log.h"
+#include "gateway/object_write.h"
 #include "gateway/payload_reader.h"
+#include "gateway/request_documents.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_request.h"
 #include "gateway/s3_xml.h"
@@ -17,52 +19,13 @@
 namespace bale::s3 {
 namespace {
 
-constexpr size_t kMaxUserMetadataBytes = 2 << 10;
 constexpr char kMetaPrefix[] = "x-amz-meta-";
-
-bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
 
 std::string Lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   return out;
-}
-
-// Strips the quotes of an entity tag: "\"abc\"" -> "abc".
-std::string_view Unquote(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
-    return etag.substr(1, etag.size() - 2);
-  return etag;
-}
-
-// True if a comma-separated If-Match / If-None-Match list names `etag`.
-bool EtagListMatches(std::string_view list, std::string_view etag) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    if (comma == std::string_view::npos) comma = list.size();
-    std::string_view item = list.substr(start, comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == "*" || Unquote(item) == etag) return true;
-    start = comma + 1;
-  }
-  return false;
-}
-
-Result<meta::CannedAcl> ObjectAcl(const S3Request& r) {
-  std::string_view acl = r.head.Header("x-amz-acl");
-  if (acl.empty() || acl == "private" || acl == "bucket-owner-full-control")
-    return meta::CannedAcl::kPrivate;
-  if (acl == "public-read") return meta::CannedAcl::kPublicRead;
-  return ErrorStatus("NotImplemented",
-                     "A header you provided implies functionality that is not "
-                     "implemented: x-amz-acl " +
-                         std::string(acl));
 }
 
 struct ByteRange {
@@ -101,22 +64,6 @@ void ReleaseAfterFailure(const S3Backends& b, const std::vector<meta::Chunk>& ch
   if (!chunks.empty()) ReleaseChunks(b, chunks);
 }
 
-// Whether a failed metadata write certainly wrote nothing. Otherwise (an
-// fsync that failed, say) the record may still appear after a restart, so
-// its needles must stay: garbage at worst, never a name pointing at nothing.
-bool CertainlyNotWritten(const Status& st) {
-  switch (st.code()) {
-    case Code::kAborted:
-    case Code::kInvalidArgument:
-    case Code::kNotFound:
-    case Code::kAlreadyExists:
-    case Code::kFailedPrecondition:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // S3's conditional write (If-None-Match: *, If-Match: etags) against the
 // current record.
 Status CheckWriteCondition(std::string_view if_none_match, std::string_view if_match,
@@ -132,35 +79,13 @@ Status CheckWriteCondition(std::string_view if_none_match, std::string_view if_m
 }  // namespace
 
 Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
-  ASSIGN_OR_RETURN(meta::CannedAcl acl, ObjectAcl(r));
   meta::ObjectRecord obj;
   obj.key = r.route.key;
-  obj.acl = acl;
-  size_t meta_bytes = 0;
-  for (const auto& [name, value] : r.head.headers) {
-    if (!StartsWithNoCase(name, kMetaPrefix)) continue;
-    std::string key = Lower(std::string_view(name).substr(sizeof kMetaPrefix - 1));
-    meta_bytes += key.size() + value.size();
-    obj.user_metadata.emplace_back(std::move(key), value);
+  ASSIGN_OR_RETURN(obj.acl, ObjectAclFromHeaders(r.head));
+  RETURN_IF_ERROR(ReadContentHeaders(r.head, &obj));
+  if (r.head.HasHeader("x-amz-tagging")) {
+    ASSIGN_OR_RETURN(obj.tags, ParseTaggingHeader(r.head.Header("x-amz-tagging")));
   }
-  if (meta_bytes > kMaxUserMetadataBytes)
-    return ErrorStatus("MetadataTooLarge",
-                       "Your metadata headers exceed the maximum allowed "
-                       "metadata size of 2048 bytes (" +
-                           std::to_string(meta_bytes) + " sent).");
-  obj.content_type = std::string(r.head.Header("content-type"));
-  std::string encoding(r.head.Header("content-encoding"));
-  // aws-chunked describes the transfer, not the object.
-  if (encoding == "aws-chunked")
-    encoding.clear();
-  else if (encoding.starts_with("aws-chunked,"))
-    encoding = encoding.substr(12);
-  while (!encoding.empty() && encoding.front() == ' ') encoding.erase(0, 1);
-  obj.content_encoding = encoding;
-  obj.content_disposition = std::string(r.head.Header("content-disposition"));
-  obj.content_language = std::string(r.head.Header("content-language"));
-  obj.cache_control = std::string(r.head.Header("cache-control"));
-  obj.expires = std::string(r.head.Header("expires"));
 
   std::string_view if_none_match = r.head.Header("if-none-match");
   std::string_view if_match = r.head.Header("if-match");

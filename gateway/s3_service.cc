@@ -2,7 +2,9 @@
 
 #include "common/log.h"
 #include "gateway/request_id.h"
+#include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
+#include "gateway/s3_more_ops.h"
 #include "gateway/s3_request.h"
 
 namespace bale::s3 {
@@ -99,6 +101,7 @@ class S3Service::Impl {
     bool owner = !r.user_id.empty() && bucket->owner_user_id == r.user_id;
     bool public_read = bucket->acl == meta::CannedAcl::kPublicRead && IsRead(op);
     // Objects may be public-read in a private bucket: GetObject checks those.
+    // ACL operations are never reads here: only the owner gets past this.
     bool object_read = op == Op::kGetObject || op == Op::kHeadObject;
     if (!owner && !public_read && !object_read) return ErrorStatus("AccessDenied", "Access Denied");
 
@@ -115,12 +118,30 @@ class S3Service::Impl {
         return ListObjects(r, *bucket, true);
       case Op::kPutObject:
         return PutObject(r, *bucket);
+      case Op::kCopyObject:
+        return CopyObject(r, *bucket);
+      case Op::kDeleteObjects:
+        return DeleteObjects(r, *bucket);
+      case Op::kGetObjectTagging:
+        return GetObjectTagging(r, *bucket);
+      case Op::kPutObjectTagging:
+        return PutObjectTagging(r, *bucket);
+      case Op::kDeleteObjectTagging:
+        return DeleteObjectTagging(r, *bucket);
       case Op::kGetObject:
         return GetObject(r, *bucket, false);
       case Op::kHeadObject:
         return GetObject(r, *bucket, true);
       case Op::kDeleteObject:
         return DeleteObject(r, *bucket);
+      case Op::kGetBucketAcl:
+        return GetBucketAcl(r, *bucket);
+      case Op::kPutBucketAcl:
+        return PutBucketAcl(r, *bucket);
+      case Op::kGetObjectAcl:
+        return GetObjectAcl(r, *bucket);
+      case Op::kPutObjectAcl:
+        return PutObjectAcl(r, *bucket);
       default:
         return ErrorStatus("NotImplemented",
                            "A header you provided implies functionality that "

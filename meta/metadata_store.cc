@@ -145,10 +145,11 @@ Result<BucketRecord> MetadataStore::GetBucket(std::string_view name) {
   return std::move(row.record);
 }
 
-Status MetadataStore::PutBucket(const BucketRecord& bucket) {
+Status MetadataStore::PutBucket(const BucketRecord& bucket, const BucketCondition& condition) {
   RETURN_IF_ERROR(ValidateUserId(bucket.owner_user_id));
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     ASSIGN_OR_RETURN(BucketRow current, ReadBucketRow(bucket.name));
+    if (condition) RETURN_IF_ERROR(condition(current.record));
     BucketRecord next = bucket;
     next.bucket_id = current.record.bucket_id;
     KvBatch batch;

@@ -77,8 +77,12 @@ class MetadataStore {
   // Buckets. CreateBucket assigns bucket_id and returns the stored record.
   Result<BucketRecord> CreateBucket(const BucketRecord& bucket);
   Result<BucketRecord> GetBucket(std::string_view name);
-  // Replaces an existing bucket's record; its bucket_id is kept.
-  Status PutBucket(const BucketRecord& bucket);
+  // Replaces an existing bucket's record; its bucket_id is kept. A
+  // `condition` is called with the current record and checked atomically with
+  // the write (as PutObject's), e.g. to refuse when the bucket was deleted and
+  // created again by someone else since it was read.
+  using BucketCondition = std::function<Status(const BucketRecord& current)>;
+  Status PutBucket(const BucketRecord& bucket, const BucketCondition& condition = nullptr);
   Status DeleteBucket(std::string_view name);
   Result<std::vector<BucketRecord>> ListBuckets(std::string_view owner_user_id);  // by name
   // The bucket's counters, kept exact by PutObject and DeleteObject.

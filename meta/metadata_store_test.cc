@@ -109,6 +109,31 @@ TEST_CASE("buckets: create once, reasons for a taken name, get, update, list by 
   });
 }
 
+TEST_CASE("conditional bucket update sees the current record and writes nothing on refusal") {
+  ForEachKvEngine([](KvStore& kv) {
+    auto store = OpenStore(kv);
+    BucketRecord read = store->CreateBucket(MakeBucket("b", "alice")).value();
+    auto unchanged = [&](const BucketRecord& current) -> Status {
+      if (current.bucket_id != read.bucket_id || current.owner_user_id != read.owner_user_id)
+        return AbortedError("bucket changed").WithReason("ConditionalRequestConflict");
+      return Status::Ok();
+    };
+    BucketRecord update = read;
+    update.acl = CannedAcl::kPublicRead;
+    REQUIRE(store->PutBucket(update, unchanged).ok());
+    CHECK(store->GetBucket("b").value().acl == CannedAcl::kPublicRead);
+
+    // Deleted and created again by bob: alice's stale update must not land.
+    REQUIRE(store->DeleteBucket("b").ok());
+    REQUIRE(store->CreateBucket(MakeBucket("b", "bob")).ok());
+    update.acl = CannedAcl::kPrivate;
+    CHECK(store->PutBucket(update, unchanged).reason() == "ConditionalRequestConflict");
+    BucketRecord now = store->GetBucket("b").value();
+    CHECK(now.owner_user_id == "bob");
+    CHECK(now.bucket_id != read.bucket_id);
+  });
+}
+
 TEST_CASE("delete bucket: not while an object is in it; a new bucket of the name starts empty") {
   ForEachKvEngine([](KvStore& kv) {
     auto store = OpenStore(kv);

@@ -1,0 +1,188 @@
+// CopyObject, DeleteObjects and tagging over a real store and an in-memory
+// metadata store, called directly (authentication and routing are the
+// service's): which needles each operation writes, keeps and frees.
+#include "gateway/s3_more_ops.h"
+
+#include <doctest.h>
+
+#include "auth/checksum.h"
+#include "auth/encoding.h"
+#include "meta/testing/memory_kv_store.h"
+#include "meta/testing/temp_dir.h"
+
+namespace bale::s3 {
+namespace {
+
+class StringBody : public RequestBody {
+ public:
+  explicit StringBody(std::string data) : data_(std::move(data)) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    size_t take = std::min(n, data_.size() - pos_);
+    std::copy_n(data_.data() + pos_, take, buf);
+    pos_ += take;
+    return take;
+  }
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+};
+
+class RecordingSink : public ResponseSink {
+ public:
+  Status Send(const HttpResponseHead& head, std::string body) override {
+    status = head.status;
+    this->body = std::move(body);
+    return Status::Ok();
+  }
+  Status Begin(const HttpResponseHead& head) override {
+    status = head.status;
+    return Status::Ok();
+  }
+  Status Write(std::string_view chunk) override {
+    body.append(chunk);
+    return Status::Ok();
+  }
+  Status End() override { return Status::Ok(); }
+  bool started() const override { return status != 0; }
+
+  int status = 0;
+  std::string body;
+};
+
+class Fixture {
+ public:
+  Fixture() {
+    REQUIRE(dir_.ok());
+    StoreOptions so;
+    so.drives = {dir_.path() + "/drive0"};
+    so.volume.size_limit = 64 << 20;
+    store_ = std::move(Store::Open(FileSystem::Posix(), &clock_, so).value());
+    REQUIRE(store_->CreateVolume(1).ok());
+    directory_ = std::move(Directory::Open(store_.get(), &clock_).value());
+    meta_ = std::move(meta::MetadataStore::Open(&kv_).value());
+    REQUIRE(meta_->PutUser(meta::UserRecord{"u", "U", false, false, 0}).ok());
+    meta::BucketRecord b;
+    b.name = "b";
+    b.owner_user_id = "u";
+    bucket_ = meta_->CreateBucket(b).value();
+    options_.chunk_size = 1000;  // several needles per object
+  }
+
+  // Calls `op` as user "u" on key `key` of bucket "b".
+  Status Call(Status (*op)(S3Request&, const meta::BucketRecord&), const std::string& key,
+              std::vector<std::pair<std::string, std::string>> headers = {},
+              std::string body = {}) {
+    HttpRequestHead head;
+    head.method = "PUT";
+    head.headers = std::move(headers);
+    head.content_length = body.size();
+    StringBody request_body(std::move(body));
+    sink = RecordingSink();
+    S3Backends backends{meta_.get(), store_.get(), directory_.get(), &clock_};
+    S3Request r{head, request_body, sink, backends, options_, {}, "req", {}, "u"};
+    r.route.bucket = "b";
+    r.route.key = key;
+    return op(r, bucket_);
+  }
+
+  meta::ObjectRecord Record(const std::string& key) { return meta_->GetObject("b", key).value(); }
+  bool Readable(const meta::Chunk& c) {
+    return store_->Get(c.volume_id, c.needle_key, c.cookie).ok();
+  }
+  bool AllReadable(const meta::ObjectRecord& o) {
+    for (const auto& c : o.chunks)
+      if (!Readable(c)) return false;
+    return true;
+  }
+  bool NoneReadable(const meta::ObjectRecord& o) {
+    for (const auto& c : o.chunks)
+      if (Readable(c)) return false;
+    return true;
+  }
+  Store& store() { return *store_; }
+  meta::MetadataStore& metadata() { return *meta_; }
+
+  RecordingSink sink;
+
+ private:
+  meta::testing::ScopedTempDir dir_;
+  ManualClock clock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Directory> directory_;
+  meta::testing::MemoryKvStore kv_;
+  std::unique_ptr<meta::MetadataStore> meta_;
+  meta::BucketRecord bucket_;
+  S3ServiceOptions options_;
+};
+
+std::string Md5Header(std::string_view body) { return auth::Base64Encode(auth::Md5(body)); }
+
+TEST_CASE("CopyObject writes needles of its own; replacing a copy frees only the copy's") {
+  Fixture f;
+  REQUIRE(f.Call(PutObject, "src", {}, std::string(2500, 's')).ok());
+  REQUIRE(f.Call(PutObject, "dst", {}, std::string(1500, 'd')).ok());
+  meta::ObjectRecord src = f.Record("src"), old_dst = f.Record("dst");
+  REQUIRE(src.chunks.size() == 3);
+
+  REQUIRE(f.Call(CopyObject, "dst", {{"x-amz-copy-source", "b/src"}}).ok());
+  CHECK(f.sink.status == 200);
+  CHECK(f.sink.body.find("<ETag>\"" + src.etag + "\"</ETag>") != std::string::npos);
+  meta::ObjectRecord dst = f.Record("dst");
+  REQUIRE(dst.chunks.size() == src.chunks.size());
+  for (size_t i = 0; i < src.chunks.size(); i++) {
+    CHECK(dst.chunks[i].needle_key != src.chunks[i].needle_key);
+    CHECK(dst.chunks[i].size == src.chunks[i].size);
+  }
+  CHECK(f.NoneReadable(old_dst));
+  CHECK(f.AllReadable(src));
+  CHECK(f.AllReadable(dst));
+}
+
+TEST_CASE("CopyObject of a source whose needle is gone fails as data loss and keeps nothing") {
+  Fixture f;
+  REQUIRE(f.Call(PutObject, "src", {}, std::string(2500, 's')).ok());
+  meta::ObjectRecord src = f.Record("src");
+  const meta::Chunk& last = src.chunks.back();
+  REQUIRE(f.store().Delete(last.volume_id, last.needle_key, last.cookie).ok());
+  Status st = f.Call(CopyObject, "dst", {{"x-amz-copy-source", "b/src"}});
+  CHECK(st.code() == Code::kDataLoss);
+  CHECK(f.metadata().GetObject("b", "dst").status().code() == Code::kNotFound);
+}
+
+TEST_CASE("DeleteObjects frees the needles of every object it deletes") {
+  Fixture f;
+  REQUIRE(f.Call(PutObject, "a", {}, std::string(2100, 'a')).ok());
+  REQUIRE(f.Call(PutObject, "b", {}, std::string(10, 'b')).ok());
+  meta::ObjectRecord a = f.Record("a"), b = f.Record("b");
+  std::string body =
+      "<Delete><Object><Key>a</Key></Object><Object><Key>b</Key></Object>"
+      "<Object><Key>none</Key></Object></Delete>";
+  REQUIRE(f.Call(DeleteObjects, "", {{"Content-MD5", Md5Header(body)}}, body).ok());
+  CHECK(f.sink.status == 200);
+  CHECK(f.sink.body.find("<Deleted><Key>a</Key></Deleted><Deleted><Key>b</Key></Deleted>"
+                         "<Deleted><Key>none</Key></Deleted></DeleteResult>") != std::string::npos);
+  CHECK(f.NoneReadable(a));
+  CHECK(f.NoneReadable(b));
+}
+
+TEST_CASE("tag changes rewrite the record only: same needles, same time, still readable") {
+  Fixture f;
+  REQUIRE(f.Call(PutObject, "t", {}, std::string(2500, 't')).ok());
+  meta::ObjectRecord before = f.Record("t");
+  std::string body = "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>";
+  REQUIRE(f.Call(PutObjectTagging, "t", {}, body).ok());
+  meta::ObjectRecord tagged = f.Record("t");
+  CHECK(tagged.tags == meta::NameValueList{{"k", "v"}});
+  tagged.tags.clear();
+  CHECK(tagged == before);
+  CHECK(f.AllReadable(before));
+  REQUIRE(f.Call(DeleteObjectTagging, "t").ok());
+  CHECK(f.sink.status == 204);
+  CHECK(f.Record("t") == before);
+  CHECK(f.AllReadable(before));
+  CHECK(f.Call(PutObjectTagging, "missing", {}, body).reason() == "NoSuchKey");
+}
+
+}  // namespace
+}  // namespace bale::s3
