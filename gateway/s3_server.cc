@@ -272,7 +272,7 @@ class S3Server::Impl {
   Impl(S3ServerOptions options, S3Handler handler)
       : options_(std::move(options)),
         handler_(std::move(handler)),
-        listener_(ListenerOptionsFor(options_),
+        listener_(options_,
                   [this](std::shared_ptr<Connection> c) { return Session(std::move(c)); }) {}
 
   Status Start() { return listener_.Start(); }
@@ -283,18 +283,6 @@ class S3Server::Impl {
   uint16_t port() const { return listener_.port(); }
 
  private:
-  static net::ListenerOptions ListenerOptionsFor(const S3ServerOptions& o) {
-    net::ListenerOptions l;
-    l.name = "S3 gateway";
-    l.host = o.host;
-    l.port = o.port;
-    l.io_threads = o.io_threads;
-    l.worker_threads = o.worker_threads;
-    l.idle_timeout = o.idle_timeout;
-    l.drain_timeout = o.drain_timeout;
-    return l;
-  }
-
   asio::awaitable<void> Session(std::shared_ptr<Connection> conn) {
     while (!listener_.stopping() && co_await listener_.AwaitRequest(*conn)) {
       Parser parser;

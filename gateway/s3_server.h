@@ -13,25 +13,26 @@
 #include <memory>
 #include <string>
 
+#include "common/net/listener_options.h"
 #include "common/status.h"
 #include "gateway/http_exchange.h"
 
 namespace bale::s3 {
 
-struct S3ServerOptions {
-  std::string host = "127.0.0.1";
-  uint16_t port = 0;  // 0: pick a free port (see port())
-  int io_threads = 2;
-  int worker_threads = 64;  // writes: one per request in flight (they block on fsync)
+struct S3ServerOptions : net::ListenerOptions {
+  S3ServerOptions() {
+    name = "S3 gateway";
+    worker_threads = 64;  // writes: one per request in flight (they block on fsync)
+    idle_timeout = std::chrono::milliseconds(60'000);
+    drain_timeout = std::chrono::milliseconds(30'000);
+  }
   // GET and HEAD run on their own small pool: they rarely block for long, and
   // a few hot threads hand work over far faster than many sleeping ones.
   int read_worker_threads = 4;
   uint32_t header_limit = 16 << 10;
-  std::chrono::milliseconds idle_timeout{60'000};
   std::chrono::milliseconds header_timeout{30'000};
   // Longest wait for the next body bytes, or for the client to take ours.
   std::chrono::milliseconds body_timeout{60'000};
-  std::chrono::milliseconds drain_timeout{30'000};
 };
 
 // Handles one request; must answer through the sink (an unanswered request

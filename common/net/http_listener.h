@@ -25,6 +25,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 
+#include "common/net/listener_options.h"
 #include "common/status.h"
 
 namespace bale::net {
@@ -42,16 +43,6 @@ struct Connection {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;  // bytes read but not yet parsed
   bool idle = false;          // waiting for the next request; Stop() may close it
-};
-
-struct ListenerOptions {
-  std::string name = "http";       // for logs: "store HTTP API", "S3 gateway"
-  std::string host = "127.0.0.1";  // address (or name) to listen on
-  uint16_t port = 0;               // 0: pick a free port (see port())
-  int io_threads = 2;
-  int worker_threads = 8;  // blocking work runs here
-  std::chrono::milliseconds idle_timeout{30'000};
-  std::chrono::milliseconds drain_timeout{10'000};
 };
 
 class HttpListener {

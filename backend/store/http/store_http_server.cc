@@ -88,7 +88,7 @@ class StoreHttpServer::Impl {
   Impl(Store* store, StoreHttpServerOptions options)
       : store_(store),
         options_(std::move(options)),
-        listener_(ListenerOptionsFor(options_),
+        listener_(options_,
                   [this](std::shared_ptr<Connection> c) { return Session(std::move(c)); }) {}
 
   Status Start() { return listener_.Start(); }
@@ -96,18 +96,6 @@ class StoreHttpServer::Impl {
   uint16_t port() const { return listener_.port(); }
 
  private:
-  static net::ListenerOptions ListenerOptionsFor(const StoreHttpServerOptions& o) {
-    net::ListenerOptions l;
-    l.name = "store HTTP API";
-    l.host = o.host;
-    l.port = o.port;
-    l.io_threads = o.io_threads;
-    l.worker_threads = o.worker_threads;
-    l.idle_timeout = o.idle_timeout;
-    l.drain_timeout = o.drain_timeout;
-    return l;
-  }
-
   asio::awaitable<void> Session(std::shared_ptr<Connection> conn);
   asio::awaitable<ReadResult> ReadRequest(Connection& conn, Parser& parser);
   asio::awaitable<StoreHttpResponse> Serve(const Request& req);

@@ -15,27 +15,21 @@
 #include <memory>
 #include <string>
 
+#include "common/net/listener_options.h"
 #include "common/status.h"
 
 namespace bale {
 
 class Store;
 
-struct StoreHttpServerOptions {
-  std::string host = "127.0.0.1";  // address (or name) to listen on
-  uint16_t port = 0;               // 0: pick a free port (see port())
-  int io_threads = 2;
-  int worker_threads = 8;                 // blocking Store calls run here
+struct StoreHttpServerOptions : net::ListenerOptions {
+  StoreHttpServerOptions() { name = "store HTTP API"; }
   uint64_t max_body_bytes = 64ull << 20;  // larger request bodies get 413
-  // A kept-alive connection with no request for this long is closed.
-  std::chrono::milliseconds idle_timeout{30'000};
   // From a request's first byte to the end of its header.
   std::chrono::milliseconds header_timeout{30'000};
   // Reading one request body, and writing one response.
   std::chrono::milliseconds body_timeout{120'000};
-  // How long Stop() waits for requests in flight before closing everything.
-  // A Store call that has begun always runs to its end.
-  std::chrono::milliseconds drain_timeout{10'000};
+  // (drain_timeout: a Store call that has begun always runs to its end.)
 };
 
 class StoreHttpServer {
