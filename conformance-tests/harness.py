@@ -82,6 +82,23 @@ class Server:
         self.stop()
         raise RuntimeError("bale serve did not start listening in 20 s")
 
+    def crash_and_restart(self):
+        """kill -9, then start again on the same data directory and port."""
+        self.proc.kill()
+        self.proc.wait()
+        env = dict(os.environ, BALE_ROOT_ACCESS_KEY=ACCESS_KEY, BALE_ROOT_SECRET_KEY=SECRET_KEY)
+        self.proc = subprocess.Popen(self.proc.args, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("bale serve did not restart (%s):\n%s" % (self.proc.returncode, self.read_log()))
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("bale serve did not listen again within 20 s")
+
     def read_log(self):
         with open(os.path.join(self.data, "server.log")) as f:
             return f.read()
