@@ -59,22 +59,34 @@ int Parse(const std::string& usage, po::options_description& desc, int argc, cha
 }
 
 int Serve(const char* name, int argc, char** argv) {
+  const bool serve = std::string(name) == "serve";
   bale::tools::ServeOptions o;
   std::string drives, domains, volume_size = "30GiB", log_level = "info";
   po::options_description desc("options");
-  desc.add_options()("data", po::value(&o.data_dir)->default_value(o.data_dir), "data directory")(
-      "listen", po::value(&o.listen)->default_value(o.listen), "HOST:PORT to listen on")(
-      "drives", po::value(&drives), "comma-separated drive directories (default: DATA/drive0)")(
-      "domain", po::value(&domains),
-      "comma-separated domains for virtual-hosted-style requests (BUCKET.DOMAIN)")(
-      "volume-size", po::value(&volume_size)->default_value(volume_size),
-      "size limit of a volume (at most 32GiB)")(
-      "volumes", po::value(&o.initial_volumes)->default_value(o.initial_volumes),
-      "volumes created on an empty store")(
-      "io-threads", po::value(&o.io_threads)->default_value(o.io_threads), "network threads")(
-      "worker-threads", po::value(&o.worker_threads)->default_value(o.worker_threads),
-      "disk threads")("log-level", po::value(&log_level)->default_value(log_level),
-                      "debug, info, warning or error");
+  // clang-format off
+  desc.add_options()
+      ("data", po::value(&o.data_dir)->default_value(o.data_dir), "data directory")
+      ("listen", po::value(&o.listen)->default_value(o.listen), "HOST:PORT to listen on")
+      ("drives", po::value(&drives), "comma-separated drive directories (default: DATA/drive0)")
+      ("volume-size", po::value(&volume_size)->default_value(volume_size),
+       "size limit of a volume (at most 32GiB)")
+      ("volumes", po::value(&o.initial_volumes)->default_value(o.initial_volumes),
+       "volumes created on an empty store")
+      ("io-threads", po::value(&o.io_threads)->default_value(o.io_threads), "network threads")
+      ("worker-threads", po::value(&o.worker_threads)->default_value(o.worker_threads),
+       serve ? "threads for requests that write (they wait on fsync)" : "threads for disk work")
+      ("log-level", po::value(&log_level)->default_value(log_level), "debug, info, warning or error");
+  if (serve) {
+    desc.add_options()
+        ("read-worker-threads", po::value(&o.read_worker_threads)->default_value(o.read_worker_threads),
+         "threads for GET and HEAD")
+        ("region", po::value(&o.region)->default_value(o.region), "the S3 region this server is")
+        ("domain", po::value(&domains),
+         "comma-separated domains for virtual-hosted-style requests (BUCKET.DOMAIN)")
+        ("store-listen", po::value(&o.store_listen),
+         "also serve the store's internal HTTP API on HOST:PORT");
+  }
+  // clang-format on
   po::variables_map vm;
   std::string usage = std::string("usage: bale ") + name + " [options]";
   if (int rc = Parse(usage, desc, argc, argv, vm); rc >= 0) return rc;

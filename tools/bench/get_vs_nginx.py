@@ -70,7 +70,7 @@ def main():
     try:
         bport = free_port()
         bale = subprocess.Popen([a.bale, "serve", "--data", os.path.join(tmp, "bale"), "--listen",
-                                 "127.0.0.1:%d" % bport, "--log-level", "warning"] + (["--worker-threads", os.environ["BALE_WORKERS"]] if os.environ.get("BALE_WORKERS") else []),
+                                 "127.0.0.1:%d" % bport, "--log-level", "warning"] + (["--read-worker-threads", os.environ["BALE_READ_WORKERS"]] if os.environ.get("BALE_READ_WORKERS") else []),
                                 env=dict(os.environ, BALE_ROOT_ACCESS_KEY=KEY, BALE_ROOT_SECRET_KEY=SECRET),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         procs.append(bale)

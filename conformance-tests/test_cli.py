@@ -1,0 +1,77 @@
+"""The `bale` command line: help, flag parsing and refusals with exit codes,
+and that the serve flags really take effect (--region, --store-listen)."""
+import json
+import os
+import subprocess
+import sys
+import unittest
+import urllib.request
+
+import boto3
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import ACCESS_KEY, SECRET_KEY, Server, free_port  # noqa: E402
+
+BALE = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
+
+
+def run(*args):
+    p = subprocess.run([BALE] + list(args), capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+class CliTest(unittest.TestCase):
+    def test_help(self):
+        code, out, _ = run("--help")
+        self.assertEqual(code, 0)
+        for cmd in ("serve", "store", "bench store"):
+            self.assertIn(cmd, out)
+        code, out, _ = run("serve", "--help")
+        self.assertEqual(code, 0)
+        flags = [line.split()[0] for line in out.splitlines() if line.startswith("  --")]
+        self.assertEqual(flags, ["--data", "--listen", "--drives", "--volume-size", "--volumes", "--io-threads",
+                                 "--worker-threads", "--log-level", "--read-worker-threads", "--region",
+                                 "--domain", "--store-listen"])
+        code, out, _ = run("store", "--help")
+        self.assertEqual(code, 0)
+        self.assertNotIn("--region", out)
+        code, out, _ = run("bench", "store", "--help")
+        self.assertEqual(code, 0)
+        self.assertIn("--index-needles", out)
+
+    def test_refusals(self):
+        code, _, err = run("serve", "--no-such-flag")
+        self.assertEqual(code, 2)
+        self.assertIn("unrecognised option '--no-such-flag'", err)
+        code, _, err = run("serve", "--listen", "nonsense")
+        self.assertEqual(code, 2)
+        self.assertIn("--listen 'nonsense' is not HOST:PORT", err)
+        code, _, err = run("serve", "--volume-size", "12parsecs")
+        self.assertEqual(code, 2)
+        self.assertIn("'12parsecs' is not a size", err)
+        code, _, err = run("serve", "--log-level", "chatty")
+        self.assertEqual(code, 2)
+        code, _, err = run("frobnicate")
+        self.assertEqual(code, 2)
+        self.assertIn("unknown command 'frobnicate'", err)
+        code, _, err = run()
+        self.assertEqual(code, 2)
+
+    def test_region_and_store_listen_take_effect(self):
+        store_port = free_port()
+        server = Server(extra_args=["--region", "eu-west-3", "--store-listen", "127.0.0.1:%d" % store_port])
+        server.start()
+        try:
+            s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="eu-west-3",
+                              aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+            s3.create_bucket(Bucket="regional", CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
+            self.assertEqual(s3.get_bucket_location(Bucket="regional")["LocationConstraint"], "eu-west-3")
+            with urllib.request.urlopen("http://127.0.0.1:%d/v1/status" % store_port) as r:
+                volumes = json.load(r)["volumes"]
+            self.assertEqual([v["id"] for v in volumes], [1, 2, 3, 4])
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
