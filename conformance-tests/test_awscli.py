@@ -65,6 +65,18 @@ class AwsCliTest(unittest.TestCase):
             self.assertTrue(filecmp.cmp(down, os.path.join(src, "sub/b.bin"), shallow=False))
             ls = self.run_aws(aws, "s3", "ls", "s3://%s/one/" % bucket).stdout
             self.assertRegex(ls, r"\s300000 b\.bin\n")
+            # over 8 MiB: multipart upload (parallel parts) and ranged download
+            big = os.path.join(tmp, "big.bin")
+            with open(big, "wb") as f:
+                f.write(os.urandom(20 << 20))
+            self.run_aws(aws, "s3", "cp", big, "s3://%s/big/big.bin" % bucket)
+            big_down = os.path.join(tmp, "big.down")
+            self.run_aws(aws, "s3", "cp", "s3://%s/big/big.bin" % bucket, big_down)
+            self.assertTrue(filecmp.cmp(big_down, big, shallow=False))
+            head = self.run_aws(aws, "s3api", "head-object", "--bucket", bucket,
+                                "--key", "big/big.bin").stdout
+            self.assertRegex(head, r'-\d+\\?"')
+            self.run_aws(aws, "s3", "rm", "s3://%s/big/big.bin" % bucket)
             # sync uploads everything once, then only what changed
             out = self.run_aws(aws, "s3", "sync", src, "s3://%s/sync/" % bucket).stdout
             self.assertEqual(out.count("upload:"), 3)

@@ -192,4 +192,40 @@ Result<DeleteRequest> ParseDeleteXml(std::string_view xml) {
   return request;
 }
 
+Result<std::vector<CompletePart>> ParseCompleteMultipartXml(std::string_view xml) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size(), kParseOptions)) return Malformed();
+  auto root = doc.document_element();
+  if (LocalName(root) != "CompleteMultipartUpload") return Malformed();
+  std::vector<CompletePart> parts;
+  for (auto node : root.children()) {
+    if (node.type() != pugi::node_element) continue;
+    if (LocalName(node) != "Part" || parts.size() == meta::kMaxPartNumber) return Malformed();
+    CompletePart part;
+    bool has_number = false, has_etag = false;
+    for (auto field : node.children()) {
+      if (field.type() != pugi::node_element) continue;
+      std::string text;
+      if (!TextOf(field, &text)) return Malformed();
+      std::string_view name = LocalName(field);
+      if (name == "PartNumber" && !has_number) {
+        if (text.empty() || text.size() > 5 ||
+            text.find_first_not_of("0123456789") != std::string::npos)
+          return Malformed();
+        part.part_number = static_cast<uint32_t>(std::stoul(text));
+        has_number = true;
+      } else if (name == "ETag" && !has_etag) {
+        part.etag = std::move(text);
+        has_etag = true;
+      }  // Checksum* elements: the parts' own checksums were checked on upload
+    }
+    if (!has_number || !has_etag || part.part_number == 0 ||
+        part.part_number > meta::kMaxPartNumber)
+      return Malformed();
+    parts.push_back(std::move(part));
+  }
+  if (parts.empty()) return Malformed();
+  return parts;
+}
+
 }  // namespace bale::s3

@@ -51,4 +51,15 @@ struct DeleteRequest {
 // MalformedXML.
 Result<DeleteRequest> ParseDeleteXml(std::string_view xml);
 
+struct CompletePart {
+  uint32_t part_number = 0;
+  std::string etag;  // as sent (quotes optional)
+};
+
+// <CompleteMultipartUpload><Part><PartNumber/><ETag/>[<Checksum*/>]</Part>...
+// </CompleteMultipartUpload>, in request order. No part, more than 10000, a
+// part without a number in 1..10000 or an ETag: MalformedXML (order is the
+// caller's check: InvalidPartOrder).
+Result<std::vector<CompletePart>> ParseCompleteMultipartXml(std::string_view xml);
+
 }  // namespace bale::s3

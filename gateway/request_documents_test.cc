@@ -111,5 +111,31 @@ TEST_CASE("<Delete>: keys in order, quiet mode, 1 to 1000 objects") {
     CHECK_MESSAGE(ReasonOf(ParseDeleteXml(bad)) == "MalformedXML", bad);
 }
 
+TEST_CASE("CompleteMultipartUpload document: parts in order, checksums ignored") {
+  auto parts = ParseCompleteMultipartXml(
+      "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+      "<Part><ETag>\"aa\"</ETag><PartNumber>2</PartNumber></Part>"
+      "<Part><PartNumber>10000</PartNumber><ETag>bb</ETag><ChecksumCRC32>x</ChecksumCRC32></Part>"
+      "</CompleteMultipartUpload>");
+  REQUIRE(parts.ok());
+  REQUIRE(parts->size() == 2);
+  CHECK((*parts)[0].part_number == 2);
+  CHECK((*parts)[0].etag == "\"aa\"");
+  CHECK((*parts)[1].part_number == 10000);
+  for (const char* bad :
+       {"", "<CompleteMultipartUpload/>", "<Complete><Part/></Complete>",
+        "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber></Part></"
+        "CompleteMultipartUpload>",
+        "<CompleteMultipartUpload><Part><ETag>e</ETag></Part></CompleteMultipartUpload>",
+        "<CompleteMultipartUpload><Part><PartNumber>0</PartNumber><ETag>e</ETag></Part>"
+        "</CompleteMultipartUpload>",
+        "<CompleteMultipartUpload><Part><PartNumber>10001</PartNumber><ETag>e</ETag></Part>"
+        "</CompleteMultipartUpload>",
+        "<CompleteMultipartUpload><Part><PartNumber>-1</PartNumber><ETag>e</ETag></Part>"
+        "</CompleteMultipartUpload>",
+        "<CompleteMultipartUpload><Other/></CompleteMultipartUpload>"})
+    CHECK_MESSAGE(ReasonOf(ParseCompleteMultipartXml(bad)) == "MalformedXML", bad);
+}
+
 }  // namespace
 }  // namespace bale::s3

@@ -78,6 +78,42 @@ Status CheckWriteCondition(std::string_view if_none_match, std::string_view if_m
 
 }  // namespace
 
+Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader& payload) {
+  std::vector<meta::Chunk> chunks;
+  std::string buf;
+  for (uint64_t left = payload.length(); left > 0;) {
+    size_t want = static_cast<size_t>(std::min<uint64_t>(left, r.options.chunk_size));
+    buf.resize(want);
+    size_t filled = 0;
+    while (filled < want) {
+      auto n = payload.Read(buf.data() + filled, want - filled);
+      if (!n.ok() || *n == 0) {
+        ReleaseAfterFailure(r.backends, chunks);
+        return n.ok() ? ErrorStatus("IncompleteBody") : n.status();
+      }
+      filled += *n;
+    }
+    auto place = r.backends.directory->Allocate(want);
+    Status st = place.ok() ? r.backends.store->Put(place->volume, place->key, place->cookie, buf)
+                           : place.status();
+    if (!st.ok()) {
+      ReleaseAfterFailure(r.backends, chunks);
+      return st;
+    }
+    chunks.push_back(meta::Chunk{place->volume, place->key, place->cookie, want});
+    left -= want;
+  }
+  char probe;
+  auto tail = payload.Read(&probe, 1);  // reach the end: trailers and digests
+  Status done =
+      tail.ok() ? (*tail == 0 ? payload.Finish() : ErrorStatus("IncompleteBody")) : tail.status();
+  if (!done.ok()) {
+    ReleaseAfterFailure(r.backends, chunks);
+    return done;
+  }
+  return chunks;
+}
+
 Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
   meta::ObjectRecord obj;
   obj.key = r.route.key;
@@ -104,37 +140,7 @@ Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
 
   ASSIGN_OR_RETURN(auto payload, PayloadReader::Create(r.head, r.auth, &r.body));
   obj.size = payload->length();
-  std::string buf;
-  for (uint64_t left = obj.size; left > 0;) {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(left, r.options.chunk_size));
-    buf.resize(want);
-    size_t filled = 0;
-    while (filled < want) {
-      auto n = payload->Read(buf.data() + filled, want - filled);
-      if (!n.ok() || *n == 0) {
-        ReleaseAfterFailure(r.backends, obj.chunks);
-        return n.ok() ? ErrorStatus("IncompleteBody") : n.status();
-      }
-      filled += *n;
-    }
-    auto place = r.backends.directory->Allocate(want);
-    Status st = place.ok() ? r.backends.store->Put(place->volume, place->key, place->cookie, buf)
-                           : place.status();
-    if (!st.ok()) {
-      ReleaseAfterFailure(r.backends, obj.chunks);
-      return st;
-    }
-    obj.chunks.push_back(meta::Chunk{place->volume, place->key, place->cookie, want});
-    left -= want;
-  }
-  char probe;
-  auto tail = payload->Read(&probe, 1);  // reach the end: trailers and digests
-  Status done =
-      tail.ok() ? (*tail == 0 ? payload->Finish() : ErrorStatus("IncompleteBody")) : tail.status();
-  if (!done.ok()) {
-    ReleaseAfterFailure(r.backends, obj.chunks);
-    return done;
-  }
+  ASSIGN_OR_RETURN(obj.chunks, WritePayloadNeedles(r, *payload));
   obj.etag = payload->md5_hex();
   obj.checksums = payload->checksums();
   obj.last_modified_micros = r.backends.clock->NowMicros();

@@ -16,6 +16,8 @@
 
 namespace bale::s3 {
 
+class PayloadReader;
+
 struct S3Request {
   const HttpRequestHead& head;
   RequestBody& body;
@@ -48,6 +50,11 @@ Status ListObjects(S3Request& r, const meta::BucketRecord& bucket, bool v2);
 Status PutObject(S3Request& r, const meta::BucketRecord& bucket);
 Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head);
 Status DeleteObject(S3Request& r, const meta::BucketRecord& bucket);
+
+// Reads the whole payload into needles of at most options.chunk_size bytes,
+// then checks its digests (PayloadReader::Finish). On failure the needles
+// written are freed. (s3_object_ops.cc)
+Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader& payload);
 
 // Frees the needles of an object that is no longer referenced.
 void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks);

@@ -5,6 +5,7 @@
 #include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_more_ops.h"
+#include "gateway/s3_multipart_ops.h"
 #include "gateway/s3_request.h"
 
 namespace bale::s3 {
@@ -142,6 +143,16 @@ class S3Service::Impl {
         return GetObjectAcl(r, *bucket);
       case Op::kPutObjectAcl:
         return PutObjectAcl(r, *bucket);
+      case Op::kCreateMultipartUpload:
+        return CreateMultipartUpload(r, *bucket);
+      case Op::kUploadPart:
+        return UploadPart(r, *bucket);
+      case Op::kCompleteMultipartUpload:
+        return CompleteMultipartUpload(r, *bucket);
+      case Op::kAbortMultipartUpload:
+        return AbortMultipartUpload(r, *bucket);
+      case Op::kListParts:
+        return ListParts(r, *bucket);
       default:
         return ErrorStatus("NotImplemented",
                            "A header you provided implies functionality that "

@@ -5,7 +5,8 @@
 // Errors carry S3 error codes as reasons for the gateway's error table:
 // NOT_FOUND/"NoSuchBucket", NOT_FOUND/"NoSuchKey", NOT_FOUND/"InvalidAccessKeyId",
 // ALREADY_EXISTS/"BucketAlreadyExists" or "BucketAlreadyOwnedByYou",
-// FAILED_PRECONDITION/"BucketNotEmpty", INVALID_ARGUMENT/"KeyTooLongError".
+// FAILED_PRECONDITION/"BucketNotEmpty", INVALID_ARGUMENT/"KeyTooLongError",
+// NOT_FOUND/"NoSuchUpload".
 // A corrupt record is DATA_LOSS naming its row.
 //
 // Concurrency: every read-modify-write is optimistic. It reads the row, then
@@ -58,6 +59,21 @@ struct ObjectListing {
   std::string next_marker;
 };
 
+struct PartListing {
+  std::vector<PartRecord> parts;  // by part number
+  bool is_truncated = false;
+  uint32_t next_part_number_marker = 0;  // the last part returned, when truncated
+};
+
+// What CompleteUpload did: the object record written, the record it replaced
+// (its chunks are garbage) and every part row deleted (the chunks of those
+// not in `object` are garbage).
+struct CompletedUpload {
+  ObjectRecord object;
+  std::optional<ObjectRecord> replaced;
+  std::vector<PartRecord> parts;
+};
+
 class MetadataStore {
  public:
   static constexpr int kMaxAttempts = 1000;
@@ -105,6 +121,29 @@ class MetadataStore {
   Result<ObjectRecord> DeleteObject(std::string_view bucket, std::string_view key,
                                     const ObjectCondition& condition = nullptr);
   Result<ObjectListing> ListObjects(std::string_view bucket, const ListObjectsOptions& options);
+
+  // Multipart uploads (metadata_store_uploads.cc). An unknown upload id is
+  // NOT_FOUND/"NoSuchUpload". CreateUpload refuses an id in use (ALREADY_EXISTS).
+  Status CreateUpload(std::string_view bucket, const UploadRecord& upload);
+  Result<UploadRecord> GetUpload(std::string_view bucket, std::string_view upload_id);
+  // Creates or replaces a part (the caller has written its needles); returns
+  // the part replaced, if any. Atomic with the upload's existence: a part is
+  // never written after its upload was completed or aborted.
+  Result<std::optional<PartRecord>> PutPart(std::string_view bucket, std::string_view upload_id,
+                                            const PartRecord& part);
+  // Parts numbered above `part_number_marker`, at most `max_parts`.
+  Result<PartListing> ListParts(std::string_view bucket, std::string_view upload_id,
+                                uint32_t part_number_marker, size_t max_parts);
+  // Deletes the upload and its parts; returns the parts (their chunks are garbage).
+  Result<std::vector<PartRecord>> DeleteUpload(std::string_view bucket, std::string_view upload_id);
+  // Atomically writes the object `build` returns (called with the upload and
+  // all its parts, by part number, once per attempt; its error aborts the
+  // completion), updates the usage counters as PutObject, and deletes the
+  // upload and part rows.
+  using UploadBuilder = std::function<Result<ObjectRecord>(const UploadRecord& upload,
+                                                           const std::vector<PartRecord>& parts)>;
+  Result<CompletedUpload> CompleteUpload(std::string_view bucket, std::string_view upload_id,
+                                         const UploadBuilder& build);
 
  private:
   explicit MetadataStore(KvStore* kv) : kv_(kv) {}

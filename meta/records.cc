@@ -10,6 +10,8 @@ constexpr uint8_t kUserKind = 'U';
 constexpr uint8_t kAccessKeyKind = 'K';
 constexpr uint8_t kBucketKind = 'B';
 constexpr uint8_t kObjectKind = 'O';
+constexpr uint8_t kUploadKind = 'M';
+constexpr uint8_t kPartKind = 'P';
 
 constexpr uint8_t kUserAdmin = 0x01;
 constexpr uint8_t kUserDisabled = 0x02;
@@ -237,6 +239,65 @@ Result<ObjectRecord> DecodeObject(std::string_view key, std::string_view bytes) 
   o.part_count = r.Varint32();
   RETURN_IF_ERROR(r.Finish());
   return o;
+}
+
+std::string EncodeUpload(const UploadRecord& u) {
+  FieldWriter w = StartRecord(kUploadKind);
+  w.String(u.upload_id);
+  w.String(u.key);
+  w.Varint(static_cast<uint64_t>(u.initiated_micros));
+  w.String(u.owner_user_id);
+  w.String(u.checksum_algorithm);
+  w.String(EncodeObject(u.object));
+  return std::move(w).Finish();
+}
+
+Result<UploadRecord> DecodeUpload(std::string_view bytes) {
+  FieldReader r(bytes, "upload record");
+  ReadHeader(r, kUploadKind);
+  UploadRecord u;
+  u.upload_id = r.String();
+  u.key = r.String();
+  u.initiated_micros = static_cast<int64_t>(r.Varint());
+  u.owner_user_id = r.String();
+  u.checksum_algorithm = r.String();
+  std::string object = r.String();
+  if (r.ok()) {
+    auto decoded = DecodeObject(u.key, object);
+    if (decoded.ok())
+      u.object = std::move(*decoded);
+    else
+      r.Fail("embedded object record is corrupt");
+  }
+  RETURN_IF_ERROR(r.Finish());
+  return u;
+}
+
+std::string EncodePart(const PartRecord& p) {
+  FieldWriter w = StartRecord(kPartKind);
+  w.Varint(p.part_number);
+  w.Varint(p.size);
+  w.String(p.etag);
+  w.Varint(static_cast<uint64_t>(p.last_modified_micros));
+  WriteChecksums(w, p.checksums);
+  WriteChunks(w, p.chunks);
+  return std::move(w).Finish();
+}
+
+Result<PartRecord> DecodePart(std::string_view bytes) {
+  FieldReader r(bytes, "part record");
+  ReadHeader(r, kPartKind);
+  PartRecord p;
+  p.part_number = r.Varint32();
+  if (r.ok() && (p.part_number == 0 || p.part_number > kMaxPartNumber))
+    r.Fail("part number out of range");
+  p.size = r.Varint();
+  p.etag = r.String();
+  p.last_modified_micros = static_cast<int64_t>(r.Varint());
+  p.checksums = ReadChecksums(r);
+  p.chunks = ReadChunks(r);
+  RETURN_IF_ERROR(r.Finish());
+  return p;
 }
 
 std::string EncodeUsage(const UsageRecord& usage) {

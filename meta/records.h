@@ -1,6 +1,6 @@
 // The metadata records and their byte encodings (docs/formats/metadata.md has
 // them byte by byte). Every record starts with two bytes: its kind (the ASCII
-// letter of its row family: 'U', 'K', 'B', 'O') and its format version (1);
+// letter of its row family: 'U', 'K', 'B', 'O', 'M', 'P') and its format version (1);
 // then its fields in a fixed order (field_coding.h). Decoding checks the kind,
 // the version, every length against the bytes left, every enum and flag bit,
 // and that no byte is left over: anything else is DATA_LOSS, never a crash or
@@ -99,6 +99,32 @@ struct ObjectRecord {
   bool operator==(const ObjectRecord&) const = default;
 };
 
+// A multipart upload in progress (row 'M'). `object` holds what the object
+// will carry besides its data: content headers, user metadata, ACL, tags,
+// storage class (its key is `key`; size, etag, chunks and checksums empty).
+struct UploadRecord {
+  std::string upload_id;  // non-empty, no '\0' (it ends a row-key component)
+  std::string key;        // the object key
+  int64_t initiated_micros = 0;
+  std::string owner_user_id;
+  std::string checksum_algorithm;  // x-amz-checksum-algorithm ("CRC32"...), or empty
+  ObjectRecord object;
+  bool operator==(const UploadRecord&) const = default;
+};
+
+inline constexpr uint32_t kMaxPartNumber = 10000;
+
+// One uploaded part of a multipart upload (row 'P').
+struct PartRecord {
+  uint32_t part_number = 0;  // 1..kMaxPartNumber
+  uint64_t size = 0;         // the chunk sizes add up to it
+  std::string etag;          // lowercase hex MD5, no quotes
+  int64_t last_modified_micros = 0;
+  std::map<std::string, std::string> checksums;  // as in ObjectRecord
+  std::vector<Chunk> chunks;
+  bool operator==(const PartRecord&) const = default;
+};
+
 // A bucket's usage counter row. Not a versioned record: engines add to it
 // without reading it (counters.h), so it is two big-endian int64 counters.
 struct UsageRecord {
@@ -119,6 +145,13 @@ Result<BucketRecord> DecodeBucket(std::string_view bytes);
 // The encoding leaves out object.key; decoding takes it from the row key.
 std::string EncodeObject(const ObjectRecord& object);
 Result<ObjectRecord> DecodeObject(std::string_view key, std::string_view bytes);
+
+// The encoding keeps upload.key and upload.object (without its key).
+std::string EncodeUpload(const UploadRecord& upload);
+Result<UploadRecord> DecodeUpload(std::string_view bytes);
+
+std::string EncodePart(const PartRecord& part);
+Result<PartRecord> DecodePart(std::string_view bytes);
 
 std::string EncodeUsage(const UsageRecord& usage);
 // DATA_LOSS unless `bytes` is exactly two counters (16 bytes).

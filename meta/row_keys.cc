@@ -6,6 +6,8 @@ namespace {
 constexpr char kOwnerBucketsTag = 'I';
 constexpr char kUsageTag = 'C';
 constexpr char kObjectsTag = 'O';
+constexpr char kUploadsTag = 'M';
+constexpr char kPartsTag = 'P';
 constexpr char kComponentEnd = '\0';
 
 std::string Tagged(char tag, std::string_view rest) {
@@ -36,6 +38,23 @@ std::string Usage(uint64_t bucket_id) { return Tagged(kUsageTag, EncodeU64(bucke
 std::string Objects(uint64_t bucket_id) { return Tagged(kObjectsTag, EncodeU64(bucket_id)); }
 std::string Object(uint64_t bucket_id, std::string_view key) {
   return Objects(bucket_id).append(key);
+}
+
+std::string Upload(uint64_t bucket_id, std::string_view upload_id) {
+  return Tagged(kUploadsTag, EncodeU64(bucket_id)).append(upload_id);
+}
+
+std::string Parts(uint64_t bucket_id, std::string_view upload_id) {
+  std::string out = Tagged(kPartsTag, EncodeU64(bucket_id)).append(upload_id);
+  out.push_back(kComponentEnd);
+  return out;
+}
+
+std::string Part(uint64_t bucket_id, std::string_view upload_id, uint32_t part_number) {
+  std::string out = Parts(bucket_id, upload_id);
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<char>((part_number >> shift) & 0xff));
+  return out;
 }
 
 std::string EncodeU64(uint64_t v) {

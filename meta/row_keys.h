@@ -10,6 +10,8 @@
 //   I <owner user id> 00 <bucket name>   empty: the owner's bucket index
 //   C <bucket id: u64 BE>      usage counters (bytes, objects)
 //   O <bucket id: u64 BE> <object key>   ObjectRecord
+//   M <bucket id: u64 BE> <upload id>    UploadRecord
+//   P <bucket id: u64 BE> <upload id> 00 <part number: u32 BE>   PartRecord
 //
 // The fixed-width bucket id ends the bucket part of an object row, so object
 // keys may hold any byte and a bucket's objects sort by key in unsigned byte
@@ -38,6 +40,9 @@ std::string OwnerBucket(std::string_view owner_user_id, std::string_view bucket_
 std::string Usage(uint64_t bucket_id);
 std::string Objects(uint64_t bucket_id);  // prefix of the bucket's object rows
 std::string Object(uint64_t bucket_id, std::string_view key);
+std::string Upload(uint64_t bucket_id, std::string_view upload_id);
+std::string Parts(uint64_t bucket_id, std::string_view upload_id);  // prefix of its part rows
+std::string Part(uint64_t bucket_id, std::string_view upload_id, uint32_t part_number);
 
 // u64 big-endian, as in bucket ids; false when `bytes` is not 8 bytes.
 std::string EncodeU64(uint64_t v);

@@ -1,0 +1,291 @@
+#include "gateway/s3_multipart_ops.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <random>
+#include <set>
+
+#include "auth/checksum.h"
+#include "auth/encoding.h"
+#include "gateway/object_write.h"
+#include "gateway/payload_reader.h"
+#include "gateway/request_documents.h"
+#include "gateway/s3_error.h"
+#include "gateway/s3_more_ops.h"
+#include "gateway/s3_xml.h"
+
+namespace bale::s3 {
+namespace {
+
+constexpr size_t kMaxCompleteBody = 4 << 20;  // 10,000 parts with checksums fit
+constexpr size_t kMaxListParts = 1000;
+const std::set<std::string, std::less<>> kChecksumAlgorithms = {"CRC32", "CRC32C", "SHA1", "SHA256",
+                                                                "CRC64NVME"};
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  return out;
+}
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::toupper(c); });
+  return out;
+}
+
+// 128 random bits as 32 lowercase hex digits.
+std::string NewUploadId() {
+  thread_local std::mt19937_64 rng = [] {
+    std::random_device rd;
+    std::seed_seq seed{rd(), rd(), rd(), rd(), rd(), rd(), rd(), rd()};
+    return std::mt19937_64(seed);
+  }();
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
+                static_cast<unsigned long long>(rng()));
+  return buf;
+}
+
+std::string_view Unquote(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
+    return etag.substr(1, etag.size() - 2);
+  return etag;
+}
+
+// The raw bytes of lowercase or uppercase hex; empty if not hex.
+std::string HexDecode(std::string_view hex) {
+  if (hex.size() % 2) return {};
+  std::string out;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+    if (ec != std::errc() || p != hex.data() + i + 2) return {};
+    out.push_back(static_cast<char>(v));
+  }
+  return out;
+}
+
+// A query parameter that must be a decimal number in [min, max].
+Result<uint64_t> NumberParam(const S3Request& r, const char* name, uint64_t fallback, uint64_t min,
+                             uint64_t max, const std::string& message) {
+  auto v = r.route.Param(name);
+  if (!v) return fallback;
+  uint64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc() || p != v->data() + v->size() || n < min || n > max)
+    return ErrorStatus("InvalidArgument", message);
+  return n;
+}
+
+// The upload named by ?uploadId, which must be for this request's key.
+Result<meta::UploadRecord> FindUpload(S3Request& r, const meta::BucketRecord& bucket) {
+  auto id = r.route.Param("uploadId");
+  if (!id || id->empty()) return ErrorStatus("NoSuchUpload");
+  auto upload = r.backends.meta->GetUpload(bucket.name, *id);
+  if (!upload.ok()) {
+    if (upload.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
+    return upload.status();
+  }
+  if (upload->key != r.route.key) return ErrorStatus("NoSuchUpload");
+  return upload;
+}
+
+std::vector<std::pair<std::string, std::string>> ChecksumHeaders(
+    const std::map<std::string, std::string>& checksums) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& [alg, value] : checksums)
+    headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
+  return headers;
+}
+
+// Builds the object of a completion from the upload's parts (S3's checks).
+Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
+                                       const meta::UploadRecord& upload,
+                                       const std::vector<meta::PartRecord>& parts,
+                                       int64_t now_micros) {
+  // Every listed part must exist (InvalidPart) before sizes are checked.
+  std::vector<const meta::PartRecord*> used;
+  size_t next = 0;  // parts are by number, and so is `listed`
+  for (const CompletePart& want : listed) {
+    while (next < parts.size() && parts[next].part_number < want.part_number) ++next;
+    if (next == parts.size() || parts[next].part_number != want.part_number ||
+        Lower(Unquote(want.etag)) != parts[next].etag)
+      return ErrorStatus("InvalidPart");
+    used.push_back(&parts[next]);
+  }
+  meta::ObjectRecord o = upload.object;
+  std::string md5s;
+  for (size_t i = 0; i < used.size(); ++i) {
+    const meta::PartRecord& p = *used[i];
+    if (i + 1 < used.size() && p.size < kMinPartSize) return ErrorStatus("EntityTooSmall");
+    o.size += p.size;
+    o.chunks.insert(o.chunks.end(), p.chunks.begin(), p.chunks.end());
+    md5s += HexDecode(p.etag);
+  }
+  o.etag = auth::HexEncode(auth::Md5(md5s)) + "-" + std::to_string(listed.size());
+  o.part_count = static_cast<uint32_t>(listed.size());
+  o.last_modified_micros = now_micros;
+  o.checksums.clear();  // a composite checksum is not kept
+  return o;
+}
+
+}  // namespace
+
+Status CreateMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
+  meta::UploadRecord upload;
+  upload.key = r.route.key;
+  upload.object.key = r.route.key;
+  ASSIGN_OR_RETURN(upload.object.acl, ObjectAclFromHeaders(r.head));
+  RETURN_IF_ERROR(ReadContentHeaders(r.head, &upload.object));
+  if (r.head.HasHeader("x-amz-tagging")) {
+    ASSIGN_OR_RETURN(upload.object.tags, ParseTaggingHeader(r.head.Header("x-amz-tagging")));
+  }
+  std::string algorithm = Upper(r.head.Header("x-amz-checksum-algorithm"));
+  if (!algorithm.empty() && !kChecksumAlgorithms.contains(algorithm))
+    return ErrorStatus("InvalidRequest", "Checksum algorithm provided is unsupported.");
+  upload.checksum_algorithm = algorithm;
+  upload.owner_user_id = r.user_id;
+  upload.initiated_micros = r.backends.clock->NowMicros();
+  upload.upload_id = NewUploadId();
+  RETURN_IF_ERROR(r.backends.meta->CreateUpload(bucket.name, upload));
+
+  XmlDoc doc("InitiateMultipartUploadResult");
+  XmlDoc::Add(doc.root(), "Bucket", bucket.name);
+  XmlDoc::Add(doc.root(), "Key", upload.key);
+  XmlDoc::Add(doc.root(), "UploadId", upload.upload_id);
+  std::vector<std::pair<std::string, std::string>> headers{{"Content-Type", "application/xml"}};
+  if (!algorithm.empty()) headers.emplace_back("x-amz-checksum-algorithm", algorithm);
+  return r.sink.Send({200, r.Headers(std::move(headers)), {}}, doc.str());
+}
+
+Status UploadPart(S3Request& r, const meta::BucketRecord& bucket) {
+  ASSIGN_OR_RETURN(uint64_t number,
+                   NumberParam(r, "partNumber", 0, 1, meta::kMaxPartNumber,
+                               "Part number must be an integer between 1 and 10000, inclusive"));
+  if (number == 0)
+    return ErrorStatus("InvalidArgument",
+                       "Part number must be an integer between 1 and 10000, inclusive");
+  ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
+
+  ASSIGN_OR_RETURN(auto payload, PayloadReader::Create(r.head, r.auth, &r.body));
+  meta::PartRecord part;
+  part.part_number = static_cast<uint32_t>(number);
+  part.size = payload->length();
+  ASSIGN_OR_RETURN(part.chunks, WritePayloadNeedles(r, *payload));
+  part.etag = payload->md5_hex();
+  part.checksums = payload->checksums();
+  part.last_modified_micros = r.backends.clock->NowMicros();
+  auto old = r.backends.meta->PutPart(bucket.name, upload.upload_id, part);
+  if (!old.ok()) {
+    if (CertainlyNotWritten(old.status())) ReleaseChunks(r.backends, part.chunks);
+    if (old.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
+    return old.status();
+  }
+  if (*old) ReleaseChunks(r.backends, (*old)->chunks);
+  auto headers = ChecksumHeaders(part.checksums);
+  headers.emplace_back("ETag", "\"" + part.etag + "\"");
+  return r.SendEmpty(200, std::move(headers));
+}
+
+Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
+  ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
+  ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(r, kMaxCompleteBody, false));
+  ASSIGN_OR_RETURN(std::vector<CompletePart> listed, ParseCompleteMultipartXml(body));
+  for (size_t i = 1; i < listed.size(); ++i)
+    if (listed[i].part_number <= listed[i - 1].part_number) return ErrorStatus("InvalidPartOrder");
+
+  const int64_t now = r.backends.clock->NowMicros();
+  auto done = r.backends.meta->CompleteUpload(
+      bucket.name, upload.upload_id,
+      [&](const meta::UploadRecord& u, const std::vector<meta::PartRecord>& parts) {
+        return BuildObject(listed, u, parts, now);
+      });
+  if (!done.ok()) {
+    if (done.status().code() == Code::kNotFound && done.status().reason() != "NoSuchBucket")
+      return ErrorStatus("NoSuchUpload");
+    return done.status();
+  }
+  if (done->replaced) ReleaseChunks(r.backends, done->replaced->chunks);
+  size_t next = 0;
+  for (const meta::PartRecord& p : done->parts) {  // free the parts left out
+    while (next < listed.size() && listed[next].part_number < p.part_number) ++next;
+    bool used = next < listed.size() && listed[next].part_number == p.part_number &&
+                Lower(Unquote(listed[next].etag)) == p.etag;
+    if (!used) ReleaseChunks(r.backends, p.chunks);
+  }
+
+  std::string host(r.head.Header("host"));
+  XmlDoc doc("CompleteMultipartUploadResult");
+  XmlDoc::Add(doc.root(), "Location",
+              "http://" + host + r.head.target.substr(0, r.head.target.find('?')));
+  XmlDoc::Add(doc.root(), "Bucket", bucket.name);
+  XmlDoc::Add(doc.root(), "Key", done->object.key);
+  XmlDoc::Add(doc.root(), "ETag", "\"" + done->object.etag + "\"");
+  return r.SendXml(200, doc.str());
+}
+
+Status AbortMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
+  ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
+  auto parts = r.backends.meta->DeleteUpload(bucket.name, upload.upload_id);
+  if (!parts.ok()) {
+    if (parts.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
+    return parts.status();
+  }
+  for (const meta::PartRecord& p : *parts) ReleaseChunks(r.backends, p.chunks);
+  return r.SendEmpty(204);
+}
+
+Status ListParts(S3Request& r, const meta::BucketRecord& bucket) {
+  ASSIGN_OR_RETURN(uint64_t max_parts,
+                   NumberParam(r, "max-parts", kMaxListParts, 0, INT32_MAX,
+                               "Provided max-parts not an integer or within integer range"));
+  max_parts = std::min<uint64_t>(max_parts, kMaxListParts);
+  ASSIGN_OR_RETURN(
+      uint64_t marker,
+      NumberParam(r, "part-number-marker", 0, 0, INT32_MAX,
+                  "Provided part-number-marker not an integer or within integer range"));
+  ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
+  auto listing = r.backends.meta->ListParts(
+      bucket.name, upload.upload_id,
+      static_cast<uint32_t>(std::min<uint64_t>(marker, meta::kMaxPartNumber)), max_parts);
+  if (!listing.ok()) {
+    if (listing.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
+    return listing.status();
+  }
+
+  XmlDoc doc("ListPartsResult");
+  auto root = doc.root();
+  XmlDoc::Add(root, "Bucket", bucket.name);
+  XmlDoc::Add(root, "Key", upload.key);
+  XmlDoc::Add(root, "UploadId", upload.upload_id);
+  auto initiator = root.append_child("Initiator");
+  XmlDoc::Add(initiator, "ID", upload.owner_user_id);
+  XmlDoc::Add(initiator, "DisplayName", upload.owner_user_id);
+  auto owner = root.append_child("Owner");
+  XmlDoc::Add(owner, "ID", bucket.owner_user_id);
+  XmlDoc::Add(owner, "DisplayName", bucket.owner_user_id);
+  XmlDoc::Add(root, "StorageClass", upload.object.storage_class);
+  XmlDoc::Add(root, "PartNumberMarker", std::to_string(marker));
+  uint32_t next = listing->parts.empty() ? 0 : listing->parts.back().part_number;
+  XmlDoc::Add(root, "NextPartNumberMarker", std::to_string(next));
+  XmlDoc::Add(root, "MaxParts", std::to_string(max_parts));
+  XmlDoc::Add(root, "IsTruncated", listing->is_truncated ? "true" : "false");
+  if (!upload.checksum_algorithm.empty())
+    XmlDoc::Add(root, "ChecksumAlgorithm", upload.checksum_algorithm);
+  for (const meta::PartRecord& p : listing->parts) {
+    auto node = root.append_child("Part");
+    XmlDoc::Add(node, "PartNumber", std::to_string(p.part_number));
+    XmlDoc::Add(node, "LastModified", IsoTime(p.last_modified_micros));
+    XmlDoc::Add(node, "ETag", "\"" + p.etag + "\"");
+    XmlDoc::Add(node, "Size", std::to_string(p.size));
+    for (const auto& [alg, value] : p.checksums)
+      XmlDoc::Add(node, ("Checksum" + alg).c_str(), value);
+  }
+  return r.SendXml(200, doc.str());
+}
+
+}  // namespace bale::s3
