@@ -27,8 +27,9 @@ def free_port():
 
 
 class Server:
-    def __init__(self, extra_args=()):
+    def __init__(self, extra_args=(), volume_size="1GiB"):
         self.extra_args = list(extra_args)
+        self.volume_size = volume_size
         self.proc = None
         self.data = None
         self.port = None
@@ -68,7 +69,8 @@ class Server:
         self.log = open(os.path.join(self.data, "server.log"), "w")
         self.proc = subprocess.Popen(
             [binary, "serve", "--data", os.path.join(self.data, "d"),
-             "--listen", "127.0.0.1:%d" % self.port, "--volume-size", "1GiB", "--log-level", os.environ.get("BALE_LOG_LEVEL", "info")] + self.extra_args,
+             "--listen", "127.0.0.1:%d" % self.port, "--volume-size", self.volume_size,
+             "--log-level", os.environ.get("BALE_LOG_LEVEL", "info")] + self.extra_args,
             stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.time() + 20
         while time.time() < deadline:

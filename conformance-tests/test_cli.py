@@ -73,5 +73,28 @@ class CliTest(unittest.TestCase):
             server.stop()
 
 
+class GrowthTest(unittest.TestCase):
+    def test_store_adds_volumes_when_the_writable_ones_are_full(self):
+        store_port = free_port()
+        server = Server(extra_args=["--volumes", "1", "--store-listen", "127.0.0.1:%d" % store_port],
+                        volume_size="1MiB")
+        server.start()
+        try:
+            s3 = boto3.client("s3", endpoint_url=server.endpoint, region_name="us-east-1",
+                              aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY)
+            s3.create_bucket(Bucket="growth")
+            bodies = {"o%d" % i: os.urandom(400 << 10) for i in range(10)}
+            for k, v in bodies.items():
+                s3.put_object(Bucket="growth", Key=k, Body=v)
+            for k, v in bodies.items():
+                self.assertEqual(s3.get_object(Bucket="growth", Key=k)["Body"].read(), v)
+            with urllib.request.urlopen("http://127.0.0.1:%d/v1/status" % store_port) as r:
+                volumes = json.load(r)["volumes"]
+            self.assertGreaterEqual(len(volumes), 4)  # 10 x 400 KiB in 1 MiB volumes
+            self.assertTrue(all(v["file_bytes"] <= v["size_limit"] for v in volumes))
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -109,9 +109,8 @@ Result<std::vector<meta::Chunk>> CopyChunks(const S3Backends& b, const meta::Obj
                          " bytes, the object record says " + std::to_string(c.size));
     if (st.ok()) {
       if (checksum) checksum->Update(*data);
-      auto place = b.directory->Allocate(c.size);
-      st = place.ok() ? b.store->Put(place->volume, place->key, place->cookie, *data)
-                      : place.status();
+      auto place = b.directory->WriteNeedle(*data);
+      st = place.status();
       if (st.ok()) out.push_back(meta::Chunk{place->volume, place->key, place->cookie, c.size});
     }
     if (!st.ok()) {

@@ -93,12 +93,10 @@ Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader
       }
       filled += *n;
     }
-    auto place = r.backends.directory->Allocate(want);
-    Status st = place.ok() ? r.backends.store->Put(place->volume, place->key, place->cookie, buf)
-                           : place.status();
-    if (!st.ok()) {
+    auto place = r.backends.directory->WriteNeedle(buf);
+    if (!place.ok()) {
       ReleaseAfterFailure(r.backends, chunks);
-      return st;
+      return place.status();
     }
     chunks.push_back(meta::Chunk{place->volume, place->key, place->cookie, want});
     left -= want;

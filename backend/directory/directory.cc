@@ -3,11 +3,13 @@
 #include <algorithm>
 
 #include "backend/store/needle_format.h"
+#include "common/log.h"
 
 namespace bale {
 namespace {
 
 constexpr int kCounterBits = 12;
+constexpr int kMaxWriteAttempts = 4;
 
 }  // namespace
 
@@ -31,7 +33,50 @@ NeedleKey Directory::NextKey() {
   return last_key_;
 }
 
+Status Directory::AddVolume(size_t seen) {
+  std::lock_guard lk(create_mu_);
+  std::vector<VolumeStats> vols = store_->Stats();
+  if (vols.size() != seen) return Status::Ok();  // another writer just added one
+  VolumeId next = vols.empty() ? 1 : vols.back().id + 1;
+  RETURN_IF_ERROR(store_->CreateVolume(next));
+  BALE_LOG(kInfo) << "every writable volume was full: added volume " << next;
+  return Status::Ok();
+}
+
+Result<Placement> Directory::WriteNeedle(std::string_view data) {
+  Status last;
+  for (int attempt = 0; attempt < kMaxWriteAttempts; attempt++) {
+    ASSIGN_OR_RETURN(Placement p, Allocate(data.size()));
+    last = store_->Put(p.volume, p.key, p.cookie, data);
+    if (last.ok()) return p;
+    switch (last.code()) {
+      case Code::kFailedPrecondition:  // sealed, or read-only after an error
+      case Code::kResourceExhausted:   // full, or ENOSPC
+      case Code::kDataLoss:            // EIO: the volume is now read-only
+      case Code::kUnavailable:         // a failed volume
+      case Code::kNotFound:            // the volume is gone
+        BALE_LOG(kWarning) << "volume " << p.volume << " refused a needle (" << last
+                           << "); retrying on another volume";
+        continue;
+      default:
+        return last;
+    }
+  }
+  return last;
+}
+
 Result<Placement> Directory::Allocate(uint64_t size) {
+  auto p = TryAllocate(size);
+  if (p.ok()) return p;
+  if (Status st = AddVolume(store_->Stats().size()); !st.ok())
+    return ResourceExhaustedError(
+               "no writable volume has room for " + std::to_string(size) +
+               " more bytes, and a new volume could not be created: " + st.ToString())
+        .WithReason("SlowDown");
+  return TryAllocate(size);
+}
+
+Result<Placement> Directory::TryAllocate(uint64_t size) {
   const uint64_t need =
       format::NeedleLength(static_cast<uint32_t>(std::min<uint64_t>(size, format::kMaxNeedleData)));
   std::vector<VolumeStats> vols = store_->Stats();

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <mutex>
 #include <random>
+#include <string_view>
 
 #include "backend/store/store.h"
 #include "backend/store/types.h"
@@ -32,17 +33,27 @@ class Directory {
   // outlive the directory.
   static Result<std::unique_ptr<Directory>> Open(Store* store, Clock* clock);
 
-  // A place for a needle of `size` data bytes. RESOURCE_EXHAUSTED (reason
-  // "SlowDown") when no writable volume has room.
+  // A place for a needle of `size` data bytes. When no writable volume has
+  // room a new volume is created; RESOURCE_EXHAUSTED (reason "SlowDown") only
+  // when that fails too (a full disk).
   Result<Placement> Allocate(uint64_t size);
+  // Writes `data` as a new needle and returns where it went. Haystack's rule:
+  // a volume that refuses the write (full, sealed, read-only after an I/O
+  // error, failed) is left behind and the write retried on another.
+  Result<Placement> WriteNeedle(std::string_view data);
   // A new key and cookie in a given volume (for retries and copies).
   NeedleKey NextKey();
 
  private:
   Directory(Store* store, Clock* clock, NeedleKey floor);
 
+  Result<Placement> TryAllocate(uint64_t size);
+  // Creates the next volume (largest id + 1) unless `seen` is stale.
+  Status AddVolume(size_t seen);
+
   Store* const store_;
   Clock* const clock_;
+  std::mutex create_mu_;  // one volume creation at a time
   std::mutex mu_;
   NeedleKey last_key_;        // (mu_)
   uint64_t next_volume_ = 0;  // round-robin cursor (mu_)
