@@ -79,15 +79,15 @@ Result<Placement> Directory::Allocate(uint64_t size) {
 Result<Placement> Directory::TryAllocate(uint64_t size) {
   const uint64_t need =
       format::NeedleLength(static_cast<uint32_t>(std::min<uint64_t>(size, format::kMaxNeedleData)));
-  std::vector<VolumeStats> vols = store_->Stats();
+  std::vector<std::pair<VolumeId, uint64_t>> vols = store_->WritableRoom();
   Placement p;
   bool found = false;
   {
     std::lock_guard lk(mu_);
     for (size_t i = 0; i < vols.size() && !found; i++) {
-      const VolumeStats& v = vols[(next_volume_ + i) % vols.size()];
-      if (!v.ok || v.read_only || v.file_bytes + need > v.size_limit) continue;
-      p.volume = v.id;
+      const auto& [id, room] = vols[(next_volume_ + i) % vols.size()];
+      if (room < need) continue;
+      p.volume = id;
       next_volume_ = (next_volume_ + i + 1) % vols.size();
       found = true;
     }

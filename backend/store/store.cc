@@ -130,6 +130,14 @@ Status Store::Compact(VolumeId vid, const ProgressFn& progress) {
   return v->Compact(progress);
 }
 
+std::vector<std::pair<VolumeId, uint64_t>> Store::WritableRoom() {
+  std::shared_lock lk(mu_);
+  std::vector<std::pair<VolumeId, uint64_t>> out;
+  out.reserve(volumes_.size());
+  for (const auto& [id, v] : volumes_) out.emplace_back(id, v->WritableRoom());
+  return out;
+}
+
 std::vector<VolumeStats> Store::Stats() {
   std::vector<std::shared_ptr<Volume>> vols;
   std::vector<VolumeStats> out;

@@ -41,6 +41,9 @@ class Store {
 
   // NOT_FOUND for an unknown volume; UNAVAILABLE for one that failed to open.
   Result<std::shared_ptr<Volume>> Find(VolumeId vid);
+  // (volume, WritableRoom()) of every volume that opened, by id. Cheap: for
+  // placing each write.
+  std::vector<std::pair<VolumeId, uint64_t>> WritableRoom();
   // Every volume, sorted by id, failed ones included (ok=false).
   std::vector<VolumeStats> Stats();
   const std::vector<std::string>& drives() const { return options_.drives; }

@@ -76,6 +76,9 @@ class Volume {
   Status Compact(const ProgressFn& progress = {});
 
   VolumeStats Stats() const;
+  // Bytes that writes may still append: 0 when sealed or read-only. Lock-free,
+  // for placement on every write (Stats() waits behind an append's fsync).
+  uint64_t WritableRoom() const;
   VolumeId id() const { return id_; }
   const std::string& dir() const { return dir_; }
 
@@ -118,6 +121,8 @@ class Volume {
   bool idx_broken_ = false;  // an .idx write failed: stop appending (append_mu_)
 
   std::atomic<uint64_t> live_bytes_{0};
+  std::atomic<uint64_t> published_end_{0};   // end_, for lock-free readers
+  mutable std::atomic<bool> broken_{false};  // read-only after an error (MakeReadOnly is const)
   std::atomic<bool> sealed_{false};
   mutable std::mutex state_mu_;
   mutable std::string read_only_reason_;  // non-empty: read-only after an error (state_mu_)

@@ -137,6 +137,7 @@ class Volume::Compactor {
     }
     v_->live_bytes_ = LiveBytes(*g->index);
     v_->end_ = written_;
+    v_->published_end_ = v_->end_;
     v_->idx_end_ = idx.size();
     v_->idx_broken_ = !st.ok();
     std::unique_lock gl(v_->gen_mu_);

@@ -53,6 +53,7 @@ class Volume::Loader {
     RETURN_IF_ERROR(ScanDat());
     g_->index = builder_.Finish();
     v_->end_ = dat_size_;
+    v_->published_end_ = v_->end_;
     v_->idx_end_ = idx_end_;
     v_->live_bytes_ = LiveBytes(*g_->index);
     v_->sealed_ = (g_->superblock.flags & format::kSuperblockSealed) != 0;
@@ -211,6 +212,7 @@ Result<std::unique_ptr<Volume>> Volume::Create(FileSystem* fs, Clock* clock, con
   std::unique_ptr<Volume> v(new Volume(fs, clock, dir, id, options));
   v->gen_ = std::move(g);
   v->end_ = format::kSuperblockSize;
+  v->published_end_ = v->end_;
   v->idx_end_ = format::kIdxHeaderSize;
   return v;
 }

@@ -57,6 +57,12 @@ void Volume::ForEachNeedle(const std::function<void(NeedleKey, uint32_t)>& fn) c
   gen_->index->ForEach([&](const IndexEntry& e) { fn(e.key, e.size); });
 }
 
+uint64_t Volume::WritableRoom() const {
+  if (sealed_ || broken_) return 0;
+  uint64_t end = published_end_.load(std::memory_order_relaxed);
+  return end < options_.size_limit ? options_.size_limit - end : 0;
+}
+
 VolumeStats Volume::Stats() const {
   VolumeStats s;
   s.id = id_;

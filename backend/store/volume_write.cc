@@ -26,6 +26,7 @@ void Volume::MakeReadOnly(const Status& why) const {
   std::lock_guard lk(state_mu_);
   if (!read_only_reason_.empty()) return;
   read_only_reason_ = why.ToString();
+  broken_ = true;
   BALE_LOG(kError) << "volume " << id_ << " is now read-only: " << read_only_reason_;
 }
 
@@ -198,6 +199,7 @@ void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {
     if (old) live_bytes_ -= format::NeedleLength(old->size);
   }
   end_ = off;
+  published_end_ = end_;
 }
 
 Status Volume::Seal() {
