@@ -1,5 +1,7 @@
 #include "gateway/s3_service.h"
 
+#include <optional>
+
 #include "common/log.h"
 #include "gateway/request_id.h"
 #include "gateway/s3_acl_ops.h"
@@ -11,7 +13,9 @@
 namespace bale::s3 {
 namespace {
 
-// Access keys come from the metadata store; a disabled key is unknown.
+// Access keys come from the metadata store; a disabled key is unknown. One
+// per request: it keeps the record it read, so the owner of the key is known
+// without reading it again.
 class MetadataSecrets : public auth::SecretStore {
  public:
   explicit MetadataSecrets(meta::MetadataStore* meta) : meta_(meta) {}
@@ -22,11 +26,15 @@ class MetadataSecrets : public auth::SecretStore {
       return key.status();
     }
     if (!key->active) return auth::UnknownAccessKeyError();
+    key_ = *key;
     return key->secret_key;
   }
+  // The key record SecretKey() returned a secret for.
+  const std::optional<meta::AccessKeyRecord>& key() const { return key_; }
 
  private:
   meta::MetadataStore* meta_;
+  std::optional<meta::AccessKeyRecord> key_;
 };
 
 bool IsRead(Op op) {
@@ -64,7 +72,7 @@ void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks) 
 class S3Service::Impl {
  public:
   Impl(S3Backends backends, S3ServiceOptions options)
-      : backends_(backends), options_(std::move(options)), secrets_(backends.meta) {}
+      : backends_(backends), options_(std::move(options)) {}
 
   void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
     S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}};
@@ -80,13 +88,15 @@ class S3Service::Impl {
     auth::SignedRequest signed_request{r.head.method, r.head.target, r.head.headers};
     auth::AuthOptions auth_options;
     auth_options.region = options_.region;
+    MetadataSecrets secrets(backends_.meta);
     ASSIGN_OR_RETURN(r.auth,
-                     auth::Authenticate(signed_request, secrets_, *backends_.clock, auth_options));
+                     auth::Authenticate(signed_request, secrets, *backends_.clock, auth_options));
     if (!r.auth.anonymous) {
-      ASSIGN_OR_RETURN(auto key, backends_.meta->GetAccessKey(r.auth.access_key));
-      auto user = backends_.meta->GetUser(key.user_id);
+      if (!secrets.key()) return InternalError("authenticated without reading the access key");
+      const std::string& user_id = secrets.key()->user_id;
+      auto user = backends_.meta->GetUser(user_id);
       if (!user.ok() || user->disabled) return ErrorStatus("AccessDenied", "Access Denied");
-      r.user_id = key.user_id;
+      r.user_id = user_id;
     }
 
     const Op op = r.route.op;
@@ -179,7 +189,6 @@ class S3Service::Impl {
 
   const S3Backends backends_;
   const S3ServiceOptions options_;
-  MetadataSecrets secrets_;
 };
 
 S3Service::S3Service(S3Backends backends, S3ServiceOptions options)
