@@ -20,6 +20,16 @@ SECRET_KEY = "bale/test/secret/key/0000000000000000000"
 REGION = "us-east-1"
 
 
+def error_of(call, *args, **kwargs):
+    """(code, HTTP status) of the botocore ClientError a call raises."""
+    from botocore.exceptions import ClientError
+    try:
+        call(*args, **kwargs)
+    except ClientError as e:
+        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+    raise AssertionError("no error raised")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -52,6 +62,16 @@ class Server:
             "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
         })
         return env
+
+    def client(self, access=ACCESS_KEY, secret=SECRET_KEY, endpoint=None, **config):
+        """A boto3 S3 client for this server; `config` goes to botocore's Config
+        (no retries unless asked, so every error reaches the test)."""
+        import boto3
+        from botocore.config import Config
+        config.setdefault("retries", {"max_attempts": 1})
+        return boto3.client("s3", endpoint_url=endpoint or self.endpoint, region_name=REGION,
+                            aws_access_key_id=access, aws_secret_access_key=secret,
+                            config=Config(**config))
 
     def aws_config(self):
         path = os.path.join(self.data, "aws-config")

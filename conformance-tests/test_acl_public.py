@@ -18,12 +18,11 @@ import boto3
 import botocore
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, REGION, SECRET_KEY, Server  # noqa: E402
+from harness import ACCESS_KEY, REGION, SECRET_KEY, Server, error_of  # noqa: E402
 
 DOMAIN = "s3.bale.test"
 SERVER = Server(extra_args=["--domain", DOMAIN])
@@ -56,21 +55,9 @@ def tearDownModule():
 
 
 def client(endpoint=None, **s3cfg):
-    c = boto3.client(
-        "s3", endpoint_url=endpoint or SERVER.endpoint, region_name=REGION,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-        config=Config(retries={"max_attempts": 1}, s3=s3cfg or None))
+    c = SERVER.client(endpoint=endpoint, s3=s3cfg or None)
     _clients.append(c)
     return c
-
-
-def error_of(call, *args, **kwargs):
-    """(code, HTTP status) of the ClientError a call raises."""
-    try:
-        call(*args, **kwargs)
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-    raise AssertionError("no error raised")
 
 
 def raw(method, path, body=b"", host=None, sign=False, headers=None):

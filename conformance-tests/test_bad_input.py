@@ -12,10 +12,8 @@ import socket
 import sys
 import unittest
 
-import boto3
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
-from botocore.config import Config
 from botocore.credentials import Credentials
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -35,9 +33,7 @@ def tearDownModule():
 
 
 def client():
-    return boto3.client("s3", endpoint_url=SERVER.endpoint, region_name=REGION,
-                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-                        config=Config(retries={"max_attempts": 1}))
+    return SERVER.client()
 
 
 def signed_headers(method, path, body=b"", headers=None, when=None, payload_hash=None):

@@ -13,11 +13,10 @@ import urllib.request
 
 import boto3
 import botocore
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, REGION, SECRET_KEY, Server  # noqa: E402
+from harness import ACCESS_KEY, SECRET_KEY, Server, error_of  # noqa: E402
 
 SERVER = Server()
 
@@ -31,19 +30,7 @@ def tearDownModule():
 
 
 def client(secret=SECRET_KEY, access=ACCESS_KEY, **cfg):
-    return boto3.client(
-        "s3", endpoint_url=SERVER.endpoint, region_name=REGION,
-        aws_access_key_id=access, aws_secret_access_key=secret,
-        config=Config(retries={"max_attempts": 1}, **cfg))
-
-
-def error_of(call, *args, **kwargs):
-    """(code, HTTP status) of the ClientError a call raises."""
-    try:
-        call(*args, **kwargs)
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-    raise AssertionError("no error raised")
+    return SERVER.client(access=access, secret=secret, **cfg)
 
 
 class Boto3Test(unittest.TestCase):

@@ -13,11 +13,10 @@ import unittest
 import boto3
 import botocore
 from botocore import UNSIGNED
-from botocore.config import Config
 from botocore.exceptions import ClientError, ParamValidationError
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, REGION, SECRET_KEY, Server  # noqa: E402
+from harness import Server  # noqa: E402
 
 SERVER = Server()
 MIB = 1 << 20
@@ -35,10 +34,7 @@ def tearDownModule():
 
 
 def client(**cfg):
-    return boto3.client(
-        "s3", endpoint_url=SERVER.endpoint, region_name=REGION,
-        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-        config=Config(retries={"max_attempts": 1}, **cfg))
+    return SERVER.client(**cfg)
 
 
 def error_of(call, *args, **kwargs):

@@ -11,11 +11,9 @@ import threading
 import time
 import unittest
 
-import boto3
-from botocore.config import Config
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, REGION, SECRET_KEY, Server  # noqa: E402
+from harness import Server  # noqa: E402
 
 SERVER = Server()
 BUCKET = "crash"
@@ -30,9 +28,7 @@ def tearDownModule():
 
 
 def client():
-    return boto3.client("s3", endpoint_url=SERVER.endpoint, region_name=REGION,
-                        aws_access_key_id=ACCESS_KEY, aws_secret_access_key=SECRET_KEY,
-                        config=Config(retries={"max_attempts": 1}, connect_timeout=2, read_timeout=10))
+    return SERVER.client(connect_timeout=2, read_timeout=10)
 
 
 def body_for(key):

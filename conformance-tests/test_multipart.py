@@ -12,10 +12,9 @@ import boto3
 import botocore
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
-from botocore.exceptions import ClientError
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, REGION, SECRET_KEY, Server  # noqa: E402
+from harness import ACCESS_KEY, REGION, SECRET_KEY, Server, error_of  # noqa: E402
 
 SERVER = Server()
 MIB = 1 << 20
@@ -27,15 +26,6 @@ def setUpModule():
 
 def tearDownModule():
     SERVER.stop()
-
-
-def error_of(call, *args, **kwargs):
-    """(code, HTTP status) of the ClientError a call raises."""
-    try:
-        call(*args, **kwargs)
-    except ClientError as e:
-        return e.response["Error"]["Code"], e.response["ResponseMetadata"]["HTTPStatusCode"]
-    raise AssertionError("no error raised")
 
 
 def multipart_etag(parts):
