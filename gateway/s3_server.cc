@@ -26,6 +26,10 @@ using Parser = http::request_parser<http::buffer_body>;
 constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr size_t kLingerChunk = 64 << 10;
 constexpr std::string_view kServerName = "Bale";
+// Bodies up to this size, without "Expect: 100-continue", are read on the
+// connection's strand before the handler runs, so the worker never waits on
+// the socket for them (each wait is a round trip between two threads).
+constexpr uint64_t kPrefetchLimit = 64 << 10;
 
 HttpRequestHead HeadOf(const Parser& parser) {
   const auto& req = parser.get();
@@ -44,6 +48,14 @@ struct IoResult {
   beast::error_code ec;
   size_t bytes = 0;
   bool done = false;
+};
+
+// A small body read whole before the handler started, and how reading it ended.
+struct PrefetchedBody {
+  bool active = false;
+  std::string data;  // the bytes received (all of them unless `ec`)
+  size_t pos = 0;    // how many the handler has read
+  beast::error_code ec;
 };
 
 // Runs `task` on `strand` and blocks this (worker) thread until it is done.
@@ -74,9 +86,10 @@ class Exchange final : public RequestBody, public ResponseSink {
  public:
   Exchange(Connection& conn, Parser& parser, asio::any_io_executor strand,
            const S3ServerOptions& options, const net::HttpListener& listener,
-           bool keep_alive_allowed)
+           bool keep_alive_allowed, PrefetchedBody& prefetched)
       : conn_(conn),
         parser_(parser),
+        prefetched_(prefetched),
         strand_(std::move(strand)),
         options_(options),
         listener_(listener),
@@ -87,6 +100,13 @@ class Exchange final : public RequestBody, public ResponseSink {
 
   Result<size_t> Read(char* buf, size_t n) override {
     if (n == 0) return size_t{0};
+    if (prefetched_.active) {
+      size_t take = std::min(n, prefetched_.data.size() - prefetched_.pos);
+      if (take == 0 && prefetched_.ec) return BodyReadError(prefetched_.ec);
+      std::copy_n(prefetched_.data.data() + prefetched_.pos, take, buf);
+      prefetched_.pos += take;
+      return take;
+    }
     for (;;) {
       IoResult r = BlockOn(strand_, ReadSome(buf, n));
       if (r.ec) return BodyReadError(r.ec);
@@ -238,6 +258,7 @@ class Exchange final : public RequestBody, public ResponseSink {
 
   Connection& conn_;
   Parser& parser_;
+  PrefetchedBody& prefetched_;
   asio::any_io_executor strand_;
   const S3ServerOptions& options_;
   const net::HttpListener& listener_;
@@ -303,11 +324,16 @@ class S3Server::Impl {
       HttpRequestHead head = HeadOf(parser);
       bool keep_alive_allowed = parser.keep_alive() && !listener_.stopping();
       asio::any_io_executor strand = co_await asio::this_coro::executor;
+      PrefetchedBody prefetched;
+      if (!parser.chunked() && parser.content_length() &&
+          *parser.content_length() <= kPrefetchLimit && !head.HasHeader("Expect"))
+        co_await Prefetch(*conn, parser, prefetched);
       // The handler blocks (disk, fsync, metadata): run it on a worker.
       bool read = head.method == "GET" || head.method == "HEAD";
       co_await asio::post(asio::bind_executor(
           read ? read_workers_.get_executor() : listener_.workers(), asio::use_awaitable));
-      Exchange exchange(*conn, parser, strand, options_, listener_, keep_alive_allowed);
+      Exchange exchange(*conn, parser, strand, options_, listener_, keep_alive_allowed,
+                        prefetched);
       try {
         handler_(head, exchange, exchange);
         if (!exchange.started()) SendInternalError(exchange, head, "the handler sent no response");
@@ -321,6 +347,23 @@ class S3Server::Impl {
       if (!body_done) co_await Linger(*conn);
       if (!keep_alive || !body_done) break;
     }
+  }
+
+  // Reads a body of known, small length whole, on the strand.
+  asio::awaitable<void> Prefetch(Connection& conn, Parser& parser, PrefetchedBody& out) {
+    out.active = true;
+    out.data.resize(*parser.content_length());
+    parser.get().body().data = out.data.data();  // the parser advances these
+    parser.get().body().size = out.data.size();
+    conn.stream.expires_after(options_.body_timeout);
+    while (!parser.is_done()) {
+      auto [ec, n] = co_await http::async_read_some(conn.stream, conn.buffer, parser, kNoThrow);
+      if (ec && ec != http::error::need_buffer) {
+        out.ec = ec;
+        break;
+      }
+    }
+    out.data.resize(out.data.size() - parser.get().body().size);
   }
 
   // Answers a request that cannot be parsed, on the strand, then closes.

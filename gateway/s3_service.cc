@@ -62,7 +62,7 @@ Status S3Request::SendEmpty(int status,
 
 void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks) {
   for (const auto& c : chunks) {
-    Status st = b.store->Delete(c.volume_id, c.needle_key, c.cookie);
+    Status st = b.store->Release(c.volume_id, c.needle_key, c.cookie);
     if (!st.ok() && st.code() != Code::kNotFound)
       BALE_LOG(kWarning) << "could not free needle " << c.needle_key << " in volume " << c.volume_id
                          << ": " << st;

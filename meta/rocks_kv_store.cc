@@ -173,6 +173,8 @@ rocksdb::Options MakeOptions(const RocksKvStoreOptions& o) {
   options.write_buffer_size = o.write_buffer_bytes;
   options.level_compaction_dynamic_level_bytes = true;
   options.keep_log_file_num = kKeptInfoLogs;
+  options.enable_write_thread_adaptive_yield = false;
+  options.allow_concurrent_memtable_write = false;
 
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = rocksdb::NewLRUCache(o.block_cache_bytes);

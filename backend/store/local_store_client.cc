@@ -16,6 +16,10 @@ Result<NeedleMeta> LocalStoreClient::Head(VolumeId vid, NeedleKey key, Cookie co
 Status LocalStoreClient::Delete(VolumeId vid, NeedleKey key, Cookie cookie) {
   return store_->Delete(vid, key, cookie);
 }
+
+Status LocalStoreClient::Release(VolumeId vid, NeedleKey key, Cookie cookie) {
+  return store_->Release(vid, key, cookie);
+}
 Status LocalStoreClient::Seal(VolumeId vid) { return store_->Seal(vid); }
 Status LocalStoreClient::Compact(VolumeId vid) { return store_->Compact(vid); }
 Result<std::vector<VolumeStats>> LocalStoreClient::Status() { return store_->Stats(); }

@@ -120,6 +120,11 @@ Status Store::Delete(VolumeId vid, NeedleKey key, Cookie cookie) {
   return v->Delete(key, cookie);
 }
 
+Status Store::Release(VolumeId vid, NeedleKey key, Cookie cookie) {
+  ASSIGN_OR_RETURN(auto v, Find(vid));
+  return v->Release(key, cookie);
+}
+
 Status Store::Seal(VolumeId vid) {
   ASSIGN_OR_RETURN(auto v, Find(vid));
   return v->Seal();

@@ -36,6 +36,8 @@ class Store {
   Result<std::string> Get(VolumeId vid, NeedleKey key, Cookie cookie);
   Result<NeedleMeta> Head(VolumeId vid, NeedleKey key, Cookie cookie);
   Status Delete(VolumeId vid, NeedleKey key, Cookie cookie);
+  // Volume::Release: frees a needle without waiting for its tombstone's sync.
+  Status Release(VolumeId vid, NeedleKey key, Cookie cookie);
   Status Seal(VolumeId vid);
   Status Compact(VolumeId vid, const ProgressFn& progress = {});
 

@@ -25,6 +25,11 @@ class StoreClient {
   virtual Result<std::string> Get(VolumeId vid, NeedleKey key, Cookie cookie) = 0;
   virtual Result<NeedleMeta> Head(VolumeId vid, NeedleKey key, Cookie cookie) = 0;
   virtual ::bale::Status Delete(VolumeId vid, NeedleKey key, Cookie cookie) = 0;
+  // Frees a needle nothing refers to any more, without waiting for it to be
+  // durable (Volume::Release). A remote store deletes it durably.
+  virtual ::bale::Status Release(VolumeId vid, NeedleKey key, Cookie cookie) {
+    return Delete(vid, key, cookie);
+  }
   virtual ::bale::Status Seal(VolumeId vid) = 0;
   virtual ::bale::Status Compact(VolumeId vid) = 0;
   virtual Result<std::vector<VolumeStats>> Status() = 0;
@@ -39,6 +44,7 @@ class LocalStoreClient : public StoreClient {
   Result<std::string> Get(VolumeId vid, NeedleKey key, Cookie cookie) override;
   Result<NeedleMeta> Head(VolumeId vid, NeedleKey key, Cookie cookie) override;
   ::bale::Status Delete(VolumeId vid, NeedleKey key, Cookie cookie) override;
+  ::bale::Status Release(VolumeId vid, NeedleKey key, Cookie cookie) override;
   ::bale::Status Seal(VolumeId vid) override;
   ::bale::Status Compact(VolumeId vid) override;
   Result<std::vector<VolumeStats>> Status() override;

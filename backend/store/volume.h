@@ -4,7 +4,7 @@
 // Byte layouts: docs/formats/volume.md.
 //
 // Durability: Write/WriteBatch/Delete return OK only after the needle bytes
-// are fdatasync'ed. Concurrent writers are grouped behind one fdatasync
+// are fdatasync'ed (Release does not wait: see there). Concurrent writers are grouped behind one fdatasync
 // (group commit). The .idx file is written behind and is never trusted past
 // what the .dat proves: Open() rebuilds whatever it lacks from the .dat.
 //
@@ -62,6 +62,15 @@ class Volume {
   Status WriteBatch(std::span<const NeedleWrite> needles);
   // Appends a tombstone. NOT_FOUND if the key is absent or the cookie differs.
   Status Delete(NeedleKey key, Cookie cookie);
+  // Frees a needle nothing refers to any more (an overwritten object's old
+  // data) without waiting: its tombstone rides with the next group's write,
+  // or is written at once when no group is under way. It is durable only
+  // once a later write, Seal, Compact or Flush has synced it; a crash before
+  // that leaves the needle as unreferenced garbage, never a lost object.
+  // NOT_FOUND as Delete; FAILED_PRECONDITION on a sealed volume.
+  Status Release(NeedleKey key, Cookie cookie);
+  // Writes the tombstones of Release() calls still waiting for a group.
+  Status Flush();
 
   // The needle's data, after checking key, cookie and CRC. A wrong cookie is
   // NOT_FOUND; a CRC mismatch is DATA_LOSS naming the volume and offset.
@@ -113,6 +122,8 @@ class Volume {
   // Group commit queue (LevelDB's writer queue): the writer at the front leads.
   std::mutex queue_mu_;
   std::deque<std::shared_ptr<PendingWrite>> queue_;
+  // Tombstones from Release(), taken by the next leader into its group (queue_mu_).
+  std::vector<std::shared_ptr<PendingWrite>> released_;
 
   // Held by the leader during I/O and by compaction's final swap.
   mutable std::mutex append_mu_;

@@ -168,6 +168,7 @@ Status Volume::Compact(const ProgressFn& progress) {
           "volume " + std::to_string(id_) +
           " is read-only after an error, not compacting: " + read_only_reason_);
   }
+  RETURN_IF_ERROR(Flush());  // released needles are garbage too
   VolumeStats before = Stats();
   compact_done_ = 0;
   compacting_ = true;

@@ -28,6 +28,7 @@ struct Volume::Generation {
 struct Volume::PendingWrite {
   enum State : uint32_t { kWaiting, kLead, kDone };
   std::span<const NeedleWrite> needles;
+  std::vector<NeedleWrite> owned;  // what `needles` points at when no writer waits (Release)
   bool tombstone = false;
   // Header and footer of each needle, encoded (CRC included) by the writer's
   // own thread before it queues; the leader only writes.

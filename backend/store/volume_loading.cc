@@ -185,7 +185,7 @@ class Volume::Loader {
 Volume::Volume(FileSystem* fs, Clock* clock, std::string dir, VolumeId id, VolumeOptions options)
     : fs_(fs), clock_(clock), dir_(std::move(dir)), id_(id), options_(options) {}
 
-Volume::~Volume() = default;
+Volume::~Volume() { Flush().IgnoreError(); }
 
 Result<std::unique_ptr<Volume>> Volume::Create(FileSystem* fs, Clock* clock, const std::string& dir,
                                                VolumeId id, const VolumeOptions& options) {

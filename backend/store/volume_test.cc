@@ -89,6 +89,63 @@ TEST_CASE("overwrite and delete leave garbage that the stats count") {
   CHECK(f.vol->Read(1, 5).status().code() == Code::kNotFound);
 }
 
+TEST_CASE("Release frees a needle without a sync of its own while a group is under way") {
+  Fixture f;
+  f.Put(1);
+  f.Put(2);
+  CHECK(f.vol->Release(9, 9).code() == Code::kNotFound);
+  CHECK(f.vol->Release(1, NeedleCookie(1) + 1).code() == Code::kNotFound);
+
+  // Idle volume: nothing to ride with, so the tombstone is written at once.
+  uint64_t syncs = f.fs.sync_count();
+  REQUIRE(f.vol->Release(1, NeedleCookie(1)).ok());
+  CHECK(f.fs.sync_count() == syncs + 1);
+  CHECK(f.vol->Read(1, NeedleCookie(1)).status().code() == Code::kNotFound);
+
+  // A leader is inside its fdatasync: Release returns without waiting for it.
+  f.fs.SetSyncDelayMicros(300'000);
+  std::atomic<bool> written{false};
+  std::thread writer([&] {
+    CHECK(f.vol->Write(3, NeedleCookie(3), NeedleData(3, NeedleSize(3, 3000))).ok());
+    written = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  REQUIRE(f.vol->Release(2, NeedleCookie(2)).ok());
+  CHECK_FALSE(written.load());
+  writer.join();
+  f.fs.SetSyncDelayMicros(0);
+  f.Expect(2);  // the group that was under way did not carry it
+
+  syncs = f.fs.sync_count();
+  REQUIRE(f.vol->Flush().ok());
+  CHECK(f.fs.sync_count() == syncs + 1);
+  CHECK(f.vol->Read(2, NeedleCookie(2)).status().code() == Code::kNotFound);
+  CHECK(f.vol->Stats().needles == 1);
+  f.Reopen();
+  CHECK(f.vol->Read(1, NeedleCookie(1)).status().code() == Code::kNotFound);
+  CHECK(f.vol->Read(2, NeedleCookie(2)).status().code() == Code::kNotFound);
+  f.Expect(3);
+
+  REQUIRE(f.vol->Seal().ok());
+  CHECK(f.vol->Release(3, NeedleCookie(3)).code() == Code::kFailedPrecondition);
+  f.Expect(3);
+}
+
+TEST_CASE("tombstones still waiting for a group are written when the volume closes") {
+  Fixture f;
+  f.Put(1);
+  f.fs.SetSyncDelayMicros(200'000);
+  std::thread writer([&] { f.Put(2); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  REQUIRE(f.vol->Release(1, NeedleCookie(1)).ok());
+  writer.join();
+  f.fs.SetSyncDelayMicros(0);
+  f.Expect(1);
+  f.Reopen();
+  CHECK(f.vol->Read(1, NeedleCookie(1)).status().code() == Code::kNotFound);
+  f.Expect(2);
+}
+
 TEST_CASE("index is rebuilt from .idx, from .dat alone, and from a damaged .idx") {
   Fixture f;
   for (NeedleKey k = 1; k <= 300; k++) f.Put(k);

@@ -69,6 +69,34 @@ Status Volume::Delete(NeedleKey key, Cookie cookie) {
   return Append(Prepare(std::span<const NeedleWrite>(&n, 1), /*tombstone=*/true));
 }
 
+Status Volume::Release(NeedleKey key, Cookie cookie) {
+  RETURN_IF_ERROR(Stat(key, cookie).status());
+  if (sealed_) return FailedPreconditionError("volume " + std::to_string(id_) + " is sealed");
+  auto w = std::make_shared<PendingWrite>();
+  w->owned.push_back(NeedleWrite{key, cookie, {}});
+  auto prepared = Prepare(w->owned, /*tombstone=*/true);
+  w->frames = std::move(prepared->frames);
+  w->bytes = prepared->bytes;
+  w->needles = w->owned;
+  w->tombstone = true;
+  {
+    std::lock_guard lk(queue_mu_);
+    if (!queue_.empty()) {  // a leader is at work: a later group takes it
+      released_.push_back(std::move(w));
+      return Status::Ok();
+    }
+  }
+  return Append(std::move(w));  // idle: nothing to ride with, write it now
+}
+
+Status Volume::Flush() {
+  {
+    std::lock_guard lk(queue_mu_);
+    if (released_.empty()) return Status::Ok();
+  }
+  return Append(std::make_shared<PendingWrite>());  // an empty write that leads them out
+}
+
 // Followers sleep on their own state word (one futex wake each, no mutex to
 // reacquire); the writer at the front of the queue leads. A writer that finds
 // the queue empty leads at once.
@@ -88,6 +116,7 @@ Status Volume::Append(std::shared_ptr<PendingWrite> w) {
 
   // Leader: take a group from the front of the queue (this writer is first).
   std::vector<std::shared_ptr<PendingWrite>> group;
+  size_t queued = 0;  // the group's first `queued` writes are queue_'s front
   {
     std::lock_guard lk(queue_mu_);
     uint64_t bytes = 0;
@@ -96,12 +125,20 @@ Status Volume::Append(std::shared_ptr<PendingWrite> w) {
       group.push_back(p);
       bytes += p->bytes;
     }
+    queued = group.size();
+    group.insert(group.end(), released_.begin(), released_.end());  // nobody waits on these
+    released_.clear();
   }
   WriteGroup(group);
+  for (size_t i = queued; i < group.size(); i++) {
+    if (!group[i]->status.ok())
+      BALE_LOG(kWarning) << "volume " << id_ << ": could not free needle "
+                         << group[i]->owned.front().key << ": " << group[i]->status;
+  }
   std::shared_ptr<PendingWrite> next;
   {
     std::lock_guard lk(queue_mu_);
-    for (size_t i = 0; i < group.size(); i++) queue_.pop_front();
+    for (size_t i = 0; i < queued; i++) queue_.pop_front();
     if (!queue_.empty()) next = queue_.front();
   }
   // Hand over first, so the next group's I/O starts while this one's
@@ -110,7 +147,8 @@ Status Volume::Append(std::shared_ptr<PendingWrite> w) {
     next->state.store(PendingWrite::kLead, std::memory_order_release);
     next->state.notify_one();
   }
-  for (const auto& p : group) {
+  for (size_t i = 0; i < queued; i++) {
+    const auto& p = group[i];
     if (p == w) continue;
     p->state.store(PendingWrite::kDone, std::memory_order_release);
     p->state.notify_one();
@@ -203,6 +241,7 @@ void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {
 }
 
 Status Volume::Seal() {
+  Flush().IgnoreError();  // best effort: a failed write was logged and made the volume read-only
   std::lock_guard alk(append_mu_);
   if (sealed_) return Status::Ok();
   Generation& g = *gen_;
