@@ -4,7 +4,6 @@
 #include <cstdio>
 
 #include "auth/amz_date.h"
-#include "auth/canonical_request.h"
 #include "auth/encoding.h"
 #include "auth/signing_key.h"
 
@@ -14,51 +13,7 @@ namespace {
 constexpr std::string_view kEmptySha256Hex =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
-std::string Scope(const ClientCredentials& c, std::string_view date) {
-  return std::string(date) + "/" + c.region + "/" + c.service + "/aws4_request";
-}
-
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) {
-    if (!out.empty()) out.push_back(';');
-    out += n;
-  }
-  return out;
-}
-
-std::string Sign(const SignedRequest& request, const ClientCredentials& c,
-                 const std::string& timestamp, const std::vector<std::string>& names,
-                 std::string_view payload_hash, std::string_view excluded_param) {
-  std::string canonical =
-      BuildCanonicalRequest(request.method, CanonicalUriCandidates(request.RawPath()).front(),
-                            CanonicalQueryString(ParseQuery(request.RawQuery()), excluded_param),
-                            CanonicalHeaders(request, names), JoinNames(names), payload_hash);
-  std::string key = DeriveSigningKey(c.secret, timestamp.substr(0, 8), c.region, c.service);
-  return HmacSha256Hex(key,
-                       BuildStringToSign(timestamp, Scope(c, timestamp.substr(0, 8)), canonical));
-}
-
 }  // namespace
-
-std::string SignWithHeader(SignedRequest* request, const ClientCredentials& c, int64_t unix_seconds,
-                           std::string_view payload_hash) {
-  const std::string timestamp = FormatAmzDate(unix_seconds);
-  if (!request->Header("x-amz-date")) request->headers.emplace_back("x-amz-date", timestamp);
-  if (!request->Header("x-amz-content-sha256")) {
-    request->headers.emplace_back("x-amz-content-sha256", std::string(payload_hash));
-  }
-  std::vector<std::string> names;
-  for (const auto& [name, value] : request->headers) names.push_back(ToLowerAscii(name));
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  std::string signature = Sign(*request, c, timestamp, names, payload_hash, "");
-  request->headers.emplace_back("Authorization", "AWS4-HMAC-SHA256 Credential=" + c.access_key +
-                                                     "/" + Scope(c, timestamp.substr(0, 8)) +
-                                                     ", SignedHeaders=" + JoinNames(names) +
-                                                     ", Signature=" + signature);
-  return signature;
-}
 
 void Presign(SignedRequest* request, const ClientCredentials& c, int64_t unix_seconds,
              int64_t expires_seconds, const std::vector<std::string>& extra_signed_headers) {
@@ -67,21 +22,20 @@ void Presign(SignedRequest* request, const ClientCredentials& c, int64_t unix_se
   names.push_back("host");
   std::sort(names.begin(), names.end());
   std::string params = "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" +
-                       AwsUriEncode(c.access_key + "/" + Scope(c, timestamp.substr(0, 8)), false) +
+                       AwsUriEncode(c.access_key + "/" + SigningScope(c, timestamp), false) +
                        "&X-Amz-Date=" + timestamp +
                        "&X-Amz-Expires=" + std::to_string(expires_seconds) +
-                       "&X-Amz-SignedHeaders=" + AwsUriEncode(JoinNames(names), false);
+                       "&X-Amz-SignedHeaders=" + AwsUriEncode(JoinHeaderNames(names), false);
   request->target += (request->target.find('?') == std::string::npos ? "?" : "&") + params;
-  std::string signature = Sign(*request, c, timestamp, names, "UNSIGNED-PAYLOAD", "");
+  std::string signature = ComputeSignature(*request, c, timestamp, names, "UNSIGNED-PAYLOAD");
   request->target += "&X-Amz-Signature=" + signature;
 }
 
 ChunkSigningContext ChunkSigningFor(const ClientCredentials& c, int64_t unix_seconds,
                                     std::string seed_signature) {
   const std::string timestamp = FormatAmzDate(unix_seconds);
-  const std::string date = timestamp.substr(0, 8);
-  return ChunkSigningContext{DeriveSigningKey(c.secret, date, c.region, c.service), timestamp,
-                             Scope(c, date), std::move(seed_signature)};
+  return ChunkSigningContext{DeriveSigningKey(c.secret, timestamp.substr(0, 8), c.region, c.service),
+                             timestamp, SigningScope(c, timestamp), std::move(seed_signature)};
 }
 
 std::string EncodeAwsChunked(std::string_view payload, size_t chunk_size,

@@ -1,7 +1,8 @@
 // Client-side SigV4 for tests: signs a SignedRequest the way the AWS SDKs do
-// (Authorization header or presigned query) and encodes aws-chunked bodies.
-// It shares the canonicalization code with the verifier, so it proves nothing
-// alone; the AWS published examples in sigv4_test.cc anchor both.
+// (Authorization header, from auth/client_signer.h, or presigned query) and
+// encodes aws-chunked bodies. It shares the canonicalization code with the
+// verifier, so it proves nothing alone; the AWS published examples in
+// sigv4_test.cc anchor both.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -12,24 +13,19 @@
 #include <utility>
 #include <vector>
 
+#include "auth/client_signer.h"
 #include "auth/request.h"
 #include "auth/sigv4.h"
 
 namespace bale::auth::testing {
 
-struct ClientCredentials {
-  std::string access_key = "AKIAIOSFODNN7EXAMPLE";
-  std::string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-  std::string region = "us-east-1";
-  std::string service = "s3";
+// AWS's example credentials unless a test sets others.
+struct ClientCredentials : SigningCredentials {
+  ClientCredentials()
+      : SigningCredentials{"AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"} {}
 };
 
-// Sets x-amz-date (from `unix_seconds`) and x-amz-content-sha256 (to
-// `payload_hash`) unless present, then adds an Authorization header signing
-// every header the request has. Returns the signature (the seed signature of
-// an aws-chunked body).
-std::string SignWithHeader(SignedRequest* request, const ClientCredentials& credentials,
-                           int64_t unix_seconds, std::string_view payload_hash);
+using auth::SignWithHeader;
 
 // Appends X-Amz-* presign parameters to request->target, signing "host" and
 // the given extra headers (lowercase names).
