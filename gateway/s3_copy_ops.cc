@@ -172,6 +172,7 @@ Status CopyObject(S3Request& r, const meta::BucketRecord& bucket) {
       return ErrorStatus("InvalidRequest",
                          "The specified copy source is larger than the maximum allowable size "
                          "for a copy source: 5368709120");
+    ASSIGN_OR_RETURN(auto room, ReserveObjectRoom(r, bucket, r.route.key, src.size));
     std::unique_ptr<auth::Hasher> hasher;
     if (checksum_alg) hasher = auth::NewHasher(*checksum_alg);
     auto chunks = CopyChunks(r.backends, src, hasher.get());

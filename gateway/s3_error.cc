@@ -65,6 +65,7 @@ constexpr std::array kTable = {
     Entry{"MalformedACLError", 400,
           "The XML you provided was not well-formed or did not validate against our published "
           "schema"},
+    Entry{"MalformedJSON", 400, "The JSON you provided was not well-formed or did not validate"},
     Entry{"MalformedTrailerError", 400,
           "The request contained trailing data that was not well-formed or did not conform to "
           "our published schema."},
@@ -76,13 +77,16 @@ constexpr std::array kTable = {
     Entry{"MethodNotAllowed", 405, "The specified method is not allowed against this resource."},
     Entry{"MissingContentLength", 411, "You must provide the Content-Length HTTP header."},
     Entry{"MissingSecurityHeader", 400, "Your request is missing a required header."},
+    Entry{"NoSuchAccessKey", 404, "The specified access key does not exist"},
     Entry{"NoSuchBucket", 404, "The specified bucket does not exist"},
     Entry{"NoSuchKey", 404, "The specified key does not exist."},
     Entry{"NoSuchTagSet", 404, "The TagSet does not exist"},
     Entry{"NoSuchUpload", 404,
           "The specified upload does not exist. The upload ID may be invalid, or the upload may "
           "have been aborted or completed."},
+    Entry{"NoSuchUser", 404, "The specified user does not exist"},
     Entry{"NoSuchVersion", 404, "The specified version does not exist."},
+    Entry{"NoSuchVolume", 404, "The specified volume does not exist"},
     Entry{"NotImplemented", 501,
           "A header you provided implies functionality that is not implemented"},
     Entry{"PreconditionFailed", 412,
@@ -102,6 +106,8 @@ constexpr std::array kTable = {
     Entry{"SlowDown", 503, "Please reduce your request rate."},
     Entry{"TooManyBuckets", 400, "You have attempted to create more buckets than allowed"},
     Entry{"UnexpectedContent", 400, "This request does not support content"},
+    Entry{"UserAlreadyExists", 409, "The specified user already exists"},
+    Entry{"UserHasBuckets", 409, "The user still owns buckets"},
     Entry{"XAmzContentSHA256Mismatch", 400,
           "The provided 'x-amz-content-sha256' header does not match what was computed."},
 };

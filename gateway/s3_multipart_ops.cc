@@ -175,6 +175,11 @@ Status UploadPart(S3Request& r, const meta::BucketRecord& bucket) {
   meta::PartRecord part;
   part.part_number = static_cast<uint32_t>(number);
   part.size = payload->length();
+  // A part is not object bytes, but it must fit in the room left now.
+  QuotaGuard::Reservation room;
+  if (r.quotas) {
+    ASSIGN_OR_RETURN(room, r.quotas->Reserve(bucket, {part.size, 0}));
+  }
   ASSIGN_OR_RETURN(part.chunks, WritePayloadNeedles(r, *payload));
   part.etag = payload->md5_hex();
   part.checksums = payload->checksums();
@@ -199,10 +204,15 @@ Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
     if (listed[i].part_number <= listed[i - 1].part_number) return ErrorStatus("InvalidPartOrder");
 
   const int64_t now = r.backends.clock->NowMicros();
+  QuotaGuard::Reservation room;  // the object's, held past the commit
   auto done = r.backends.meta->CompleteUpload(
       bucket.name, upload.upload_id,
-      [&](const meta::UploadRecord& u, const std::vector<meta::PartRecord>& parts) {
-        return BuildObject(listed, u, parts, now);
+      [&](const meta::UploadRecord& u,
+          const std::vector<meta::PartRecord>& parts) -> Result<meta::ObjectRecord> {
+        ASSIGN_OR_RETURN(meta::ObjectRecord object, BuildObject(listed, u, parts, now));
+        room.Release();
+        ASSIGN_OR_RETURN(room, ReserveObjectRoom(r, bucket, object.key, object.size));
+        return object;
       });
   if (!done.ok()) {
     if (done.status().code() == Code::kNotFound && done.status().reason() != "NoSuchBucket")

@@ -138,6 +138,8 @@ Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
 
   ASSIGN_OR_RETURN(auto payload, PayloadReader::Create(r.head, r.auth, &r.body));
   obj.size = payload->length();
+  // Held until the record and its counters are committed (end of scope).
+  ASSIGN_OR_RETURN(auto room, ReserveObjectRoom(r, bucket, obj.key, obj.size));
   ASSIGN_OR_RETURN(obj.chunks, WritePayloadNeedles(r, *payload));
   obj.etag = payload->md5_hex();
   obj.checksums = payload->checksums();

@@ -2,6 +2,7 @@
 // Private to gateway/.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "backend/directory/directory.h"
 #include "backend/store/store.h"
 #include "gateway/http_exchange.h"
+#include "gateway/quota.h"
 #include "gateway/router.h"
 #include "gateway/s3_service.h"
 #include "meta/metadata_store.h"
@@ -28,6 +30,7 @@ struct S3Request {
   std::string request_id;
   auth::AuthContext auth;
   std::string user_id;  // empty: anonymous
+  QuotaGuard* quotas = nullptr;  // reservations for buckets with quotas (quota.h)
 
   // Response headers every answer carries (request id, ...), plus `extra`.
   std::vector<std::pair<std::string, std::string>> Headers(
@@ -55,6 +58,15 @@ Status DeleteObject(S3Request& r, const meta::BucketRecord& bucket);
 // then checks its digests (PayloadReader::Finish). On failure the needles
 // written are freed. (s3_object_ops.cc)
 Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader& payload);
+
+// Checks the request's signature (or that it is anonymous: nullopt) and
+// fills r.auth and r.user_id. AccessDenied for a disabled user.
+Result<std::optional<meta::UserRecord>> AuthenticateCaller(S3Request& r);
+
+// Quota reservation for writing `size` bytes at `key` of `bucket`; empty
+// when the bucket has no quota (or the request has no guard).
+Result<QuotaGuard::Reservation> ReserveObjectRoom(S3Request& r, const meta::BucketRecord& bucket,
+                                                  std::string_view key, uint64_t size);
 
 // Frees the needles of an object that is no longer referenced.
 void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks);

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "common/log.h"
+#include "gateway/admin_api.h"
 #include "gateway/request_id.h"
 #include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
@@ -60,6 +61,28 @@ Status S3Request::SendEmpty(int status,
   return sink.Send({status, Headers(std::move(headers)), {}}, {});
 }
 
+Result<QuotaGuard::Reservation> ReserveObjectRoom(S3Request& r, const meta::BucketRecord& bucket,
+                                                  std::string_view key, uint64_t size) {
+  if (!r.quotas) return QuotaGuard::Reservation();
+  return r.quotas->ReserveObject(bucket, key, size);
+}
+
+Result<std::optional<meta::UserRecord>> AuthenticateCaller(S3Request& r) {
+  auth::SignedRequest signed_request{r.head.method, r.head.target, r.head.headers};
+  auth::AuthOptions auth_options;
+  auth_options.region = r.options.region;
+  MetadataSecrets secrets(r.backends.meta);
+  ASSIGN_OR_RETURN(r.auth,
+                   auth::Authenticate(signed_request, secrets, *r.backends.clock, auth_options));
+  if (r.auth.anonymous) return std::optional<meta::UserRecord>();
+  if (!secrets.key()) return InternalError("authenticated without reading the access key");
+  const std::string& user_id = secrets.key()->user_id;
+  auto user = r.backends.meta->GetUser(user_id);
+  if (!user.ok() || user->disabled) return ErrorStatus("AccessDenied", "Access Denied");
+  r.user_id = user_id;
+  return std::optional<meta::UserRecord>(std::move(*user));
+}
+
 void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks) {
   for (const auto& c : chunks) {
     Status st = b.store->Release(c.volume_id, c.needle_key, c.cookie);
@@ -75,7 +98,8 @@ class S3Service::Impl {
       : backends_(backends), options_(std::move(options)) {}
 
   void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
-    S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}};
+    S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}, &quotas_};
+    if (AdminApi::Handles(head.target)) return admin_.Handle(r);
     Status st = Serve(r);
     if (!st.ok()) SendError(r, st);
   }
@@ -85,19 +109,7 @@ class S3Service::Impl {
     ASSIGN_OR_RETURN(r.route, RouteRequest(r.head.method, r.head.target, r.head.Header("host"),
                                            r.head.HasHeader("x-amz-copy-source"),
                                            RouterOptions{options_.domains}));
-    auth::SignedRequest signed_request{r.head.method, r.head.target, r.head.headers};
-    auth::AuthOptions auth_options;
-    auth_options.region = options_.region;
-    MetadataSecrets secrets(backends_.meta);
-    ASSIGN_OR_RETURN(r.auth,
-                     auth::Authenticate(signed_request, secrets, *backends_.clock, auth_options));
-    if (!r.auth.anonymous) {
-      if (!secrets.key()) return InternalError("authenticated without reading the access key");
-      const std::string& user_id = secrets.key()->user_id;
-      auto user = backends_.meta->GetUser(user_id);
-      if (!user.ok() || user->disabled) return ErrorStatus("AccessDenied", "Access Denied");
-      r.user_id = user_id;
-    }
+    RETURN_IF_ERROR(AuthenticateCaller(r).status());
 
     const Op op = r.route.op;
     if (op == Op::kListBuckets || op == Op::kCreateBucket) {
@@ -189,6 +201,8 @@ class S3Service::Impl {
 
   const S3Backends backends_;
   const S3ServiceOptions options_;
+  QuotaGuard quotas_{backends_.meta};
+  AdminApi admin_{backends_, &quotas_};
 };
 
 S3Service::S3Service(S3Backends backends, S3ServiceOptions options)

@@ -94,6 +94,47 @@ Result<AccessKeyRecord> MetadataStore::GetAccessKey(std::string_view access_key_
   return DecodeAccessKey(*bytes);
 }
 
+Result<std::vector<AccessKeyRecord>> MetadataStore::ListAccessKeys(std::string_view user_id) {
+  std::vector<AccessKeyRecord> keys;
+  RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, rows::kAccessKeys, [&](const KvPair& row) -> Status {
+    ASSIGN_OR_RETURN(AccessKeyRecord key, DecodeAccessKey(row.value));
+    if (key.user_id == user_id) keys.push_back(std::move(key));
+    return Status::Ok();
+  }));
+  return keys;
+}
+
+Status MetadataStore::DeleteAccessKey(std::string_view access_key_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::AccessKey(access_key_id)));
+  if (!bytes.has_value())
+    return NotFoundError("no access key " + PrintableKey(access_key_id)).WithReason("NoSuchAccessKey");
+  Status st = kv_->Write(KvBatch()
+                             .Expect(rows::AccessKey(access_key_id), bytes)
+                             .Delete(rows::AccessKey(access_key_id)));
+  if (IsConditionFailed(st))  // deleted (or replaced) meanwhile: try once more from the start
+    return DeleteAccessKey(access_key_id);
+  return st;
+}
+
+Status MetadataStore::DeleteUser(std::string_view user_id) {
+  ASSIGN_OR_RETURN(std::optional<std::string> user, kv_->Get(rows::User(user_id)));
+  if (!user.has_value())
+    return NotFoundError("no user " + PrintableKey(user_id)).WithReason("NoSuchUser");
+  ASSIGN_OR_RETURN(std::vector<BucketRecord> owned, ListBuckets(user_id));
+  if (!owned.empty())
+    return FailedPreconditionError("user " + PrintableKey(user_id) + " owns " +
+                                   std::to_string(owned.size()) + " bucket(s), " +
+                                   PrintableKey(owned.front().name) + " first")
+        .WithReason("UserHasBuckets");
+  ASSIGN_OR_RETURN(std::vector<AccessKeyRecord> keys, ListAccessKeys(user_id));
+  KvBatch batch;
+  batch.Expect(rows::User(user_id), user).Delete(rows::User(user_id));
+  for (const auto& k : keys) batch.Delete(rows::AccessKey(k.access_key_id));
+  Status st = kv_->Write(batch);
+  if (IsConditionFailed(st)) return DeleteUser(user_id);  // changed meanwhile: look again
+  return st;
+}
+
 // ----- Buckets -----
 
 Result<MetadataStore::BucketRow> MetadataStore::ReadBucketRow(std::string_view name) {
@@ -200,6 +241,16 @@ Result<std::vector<BucketRecord>> MetadataStore::ListBuckets(std::string_view ow
     if (bucket.status().code() == Code::kNotFound) return Status::Ok();
     RETURN_IF_ERROR(bucket.status());
     if (bucket->owner_user_id == owner_user_id) buckets.push_back(std::move(*bucket));
+    return Status::Ok();
+  }));
+  return buckets;
+}
+
+Result<std::vector<BucketRecord>> MetadataStore::ListAllBuckets() {
+  std::vector<BucketRecord> buckets;
+  RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, rows::kBuckets, [&](const KvPair& row) -> Status {
+    ASSIGN_OR_RETURN(BucketRecord bucket, DecodeBucket(row.value));
+    buckets.push_back(std::move(bucket));
     return Status::Ok();
   }));
   return buckets;

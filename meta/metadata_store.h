@@ -89,6 +89,13 @@ class MetadataStore {
   // NOT_FOUND if key.user_id names no user.
   Status PutAccessKey(const AccessKeyRecord& key);
   Result<AccessKeyRecord> GetAccessKey(std::string_view access_key_id);
+  // The user's keys, by key id.
+  Result<std::vector<AccessKeyRecord>> ListAccessKeys(std::string_view user_id);
+  // NOT_FOUND ("NoSuchAccessKey") if there is no such key.
+  Status DeleteAccessKey(std::string_view access_key_id);
+  // Deletes a user and all its keys. NOT_FOUND ("NoSuchUser"); FAILED_PRECONDITION
+  // ("UserHasBuckets") while it owns a bucket.
+  Status DeleteUser(std::string_view user_id);
 
   // Buckets. CreateBucket assigns bucket_id and returns the stored record.
   Result<BucketRecord> CreateBucket(const BucketRecord& bucket);
@@ -101,6 +108,7 @@ class MetadataStore {
   Status PutBucket(const BucketRecord& bucket, const BucketCondition& condition = nullptr);
   Status DeleteBucket(std::string_view name);
   Result<std::vector<BucketRecord>> ListBuckets(std::string_view owner_user_id);  // by name
+  Result<std::vector<BucketRecord>> ListAllBuckets();                            // by name
   // The bucket's counters, kept exact by PutObject and DeleteObject.
   Result<UsageRecord> GetUsage(std::string_view bucket);
   // The counters recomputed by scanning every object row (for checks and repair).

@@ -60,6 +60,47 @@ TEST_CASE("users and access keys") {
   });
 }
 
+TEST_CASE("keys listed by user, revoked; a user is deleted with its keys, not while it owns a bucket") {
+  ForEachKvEngine([](KvStore& kv) {
+    auto store = OpenStore(kv);
+    REQUIRE(store->PutUser(UserRecord{"alice", "Alice", false, false, 1}).ok());
+    REQUIRE(store->PutUser(UserRecord{"bob", "Bob", false, false, 1}).ok());
+    AccessKeyRecord a1{"AK1", "s1", "alice", true, 1};
+    AccessKeyRecord a2{"AK2", "s2", "alice", true, 2};
+    AccessKeyRecord b1{"AK3", "s3", "bob", true, 3};
+    for (const auto& k : {a1, a2, b1}) REQUIRE(store->PutAccessKey(k).ok());
+    CHECK(store->ListAccessKeys("alice").value() == std::vector<AccessKeyRecord>{a1, a2});
+    CHECK(store->ListAccessKeys("carol").value().empty());
+
+    REQUIRE(store->DeleteAccessKey("AK1").ok());
+    CHECK(store->GetAccessKey("AK1").status().code() == Code::kNotFound);
+    Status again = store->DeleteAccessKey("AK1");
+    CHECK(again.code() == Code::kNotFound);
+    CHECK(again.reason() == "NoSuchAccessKey");
+
+    REQUIRE(store->CreateBucket(MakeBucket("alices", "alice")).ok());
+    Status refused = store->DeleteUser("alice");
+    CHECK(refused.code() == Code::kFailedPrecondition);
+    CHECK(refused.reason() == "UserHasBuckets");
+    CHECK(store->GetUser("alice").ok());
+    CHECK(store->GetAccessKey("AK2").ok());
+
+    REQUIRE(store->DeleteBucket("alices").ok());
+    REQUIRE(store->DeleteUser("alice").ok());
+    CHECK(store->GetUser("alice").status().code() == Code::kNotFound);
+    CHECK(store->GetAccessKey("AK2").status().code() == Code::kNotFound);
+    CHECK(store->GetAccessKey("AK3").value() == b1);  // bob's key untouched
+    CHECK(store->DeleteUser("alice").reason() == "NoSuchUser");
+
+    REQUIRE(store->CreateBucket(MakeBucket("zeta", "bob")).ok());
+    REQUIRE(store->CreateBucket(MakeBucket("alpha", "bob")).ok());
+    auto all = store->ListAllBuckets().value();
+    REQUIRE(all.size() == 2);
+    CHECK(all[0].name == "alpha");
+    CHECK(all[1].name == "zeta");
+  });
+}
+
 TEST_CASE("buckets: create once, reasons for a taken name, get, update, list by owner") {
   ForEachKvEngine([](KvStore& kv) {
     auto store = OpenStore(kv);

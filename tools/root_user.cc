@@ -6,23 +6,16 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
-#include <random>
 
 #include "common/clock.h"
 #include "common/file_system.h"
+#include "common/random.h"
 #include "meta/metadata_store.h"
 
 namespace bale {
 namespace {
 
 constexpr char kRootUser[] = "root";
-
-std::string RandomString(size_t n, std::string_view alphabet) {
-  std::random_device rd;
-  std::string out;
-  for (size_t i = 0; i < n; i++) out.push_back(alphabet[rd() % alphabet.size()]);
-  return out;
-}
 
 Result<RootCredentials> LoadOrCreate(const std::string& path) {
   RootCredentials c;
@@ -33,9 +26,8 @@ Result<RootCredentials> LoadOrCreate(const std::string& path) {
       return DataLossError(path + " is damaged: expected an access key and a secret key line");
     return c;
   }
-  c.access_key = "BALE" + RandomString(16, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567");
-  c.secret_key =
-      RandomString(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+  c.access_key = NewAccessKeyId();
+  c.secret_key = NewSecretKey();
   c.generated = true;
   int fd = ::open((path + ".tmp").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoToStatus(errno, "open " + path + ".tmp");

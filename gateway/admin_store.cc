@@ -1,0 +1,173 @@
+// Admin calls on the store: volumes, drives, and the server's status.
+#include <sys/statvfs.h>
+
+#include <boost/json.hpp>
+#include <map>
+
+#include "common/log.h"
+#include "gateway/admin_internal.h"
+#include "gateway/bale_version.h"
+#include "gateway/s3_error.h"
+
+namespace bale::s3::admin {
+namespace {
+
+constexpr double kCompactionBacklogRatio = 0.5;
+
+std::string_view State(const VolumeStats& v) {
+  if (!v.ok) return "failed";
+  if (v.sealed) return "sealed";
+  if (v.read_only) return "read-only";
+  return "writable";
+}
+
+json::object VolumeJson(const VolumeStats& v) {
+  return {{"id", v.id},
+          {"drive", v.drive},
+          {"state", State(v)},
+          {"size_bytes", v.file_bytes},
+          {"size_limit", v.size_limit},
+          {"needles", v.needles},
+          {"live_bytes", v.live_bytes},
+          {"garbage_ratio", v.garbage_ratio},
+          {"coding", "none"},
+          {"compacting", v.compacting},
+          {"compaction_progress", v.compaction_progress},
+          {"error", v.error}};
+}
+
+json::array DrivesJson(const std::vector<std::string>& drives, const std::vector<VolumeStats>& all,
+                       std::vector<std::string>* problems) {
+  json::array out;
+  for (const auto& d : drives) {
+    uint64_t volumes = 0, broken = 0;
+    for (const auto& v : all) {
+      if (v.drive != d) continue;
+      ++volumes;
+      if (!v.ok || (v.read_only && !v.sealed)) ++broken;
+    }
+    struct statvfs fs {};
+    bool readable = ::statvfs(d.c_str(), &fs) == 0;
+    if (!readable && problems) problems->push_back("drive " + d + " cannot be read");
+    out.push_back(json::object{{"path", d},
+                               {"state", readable ? (broken ? "degraded" : "ok") : "failed"},
+                               {"volumes", volumes},
+                               {"broken_volumes", broken},
+                               {"total_bytes", readable ? uint64_t{fs.f_blocks} * fs.f_frsize : 0},
+                               {"free_bytes", readable ? uint64_t{fs.f_bavail} * fs.f_frsize : 0}});
+  }
+  return out;
+}
+
+Result<VolumeStats> FindVolume(Call& c, const std::string& id_text) {
+  uint64_t id = 0;
+  bool digits = !id_text.empty() && id_text.size() <= 9;
+  for (char ch : id_text) digits = digits && ch >= '0' && ch <= '9';
+  if (digits) id = std::stoull(id_text);
+  for (const auto& v : c.r.backends.store->Stats())
+    if (digits && v.id == id) return v;
+  return ErrorStatus("NoSuchVolume", "The specified volume does not exist: " + id_text);
+}
+
+Result<Reply> Compact(Call& c, const VolumeStats& v) {
+  Store* store = c.r.backends.store;
+  VolumeId id = v.id;
+  if (!v.ok) return ErrorStatus("InvalidRequest", "Volume " + std::to_string(id) + " failed to open.");
+  std::string who = c.r.user_id;
+  c.jobs->Start([store, id, who] {
+    BALE_LOG(kInfo) << "volume " << id << ": compaction started by " << who;
+    Status st = store->Compact(id);
+    if (st.ok())
+      BALE_LOG(kInfo) << "volume " << id << ": compaction done";
+    else
+      BALE_LOG(kError) << "volume " << id << ": compaction failed: " << st;
+  });
+  // Report it running even if the job has not taken the volume's lock yet.
+  VolumeStats now = v;
+  for (int i = 0; i < 50 && !now.compacting; ++i) {
+    ASSIGN_OR_RETURN(now, FindVolume(c, std::to_string(id)));
+    if (!now.compacting) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return Reply{202, VolumeJson(now)};
+}
+
+Result<Reply> Volumes(Call& c) {
+  const auto& p = c.path;
+  if (p.size() == 1) {
+    if (c.method != "GET") return MethodNotAllowed(c);
+    json::array out;
+    for (const auto& v : c.r.backends.store->Stats()) out.push_back(VolumeJson(v));
+    return Reply{200, json::object{{"volumes", std::move(out)}}};
+  }
+  ASSIGN_OR_RETURN(VolumeStats v, FindVolume(c, p[1]));
+  if (p.size() == 2) {
+    if (c.method != "GET") return MethodNotAllowed(c);
+    return Reply{200, VolumeJson(v)};
+  }
+  if (p.size() != 3) return NoSuchPath(c);
+  if (c.method != "POST") return MethodNotAllowed(c);
+  if (p[2] == "compact") return Compact(c, v);
+  if (p[2] == "seal") {
+    RETURN_IF_ERROR(c.r.backends.store->Seal(v.id));
+    BALE_LOG(kInfo) << "volume " << v.id << " sealed by " << c.r.user_id;
+    ASSIGN_OR_RETURN(v, FindVolume(c, p[1]));
+    return Reply{200, VolumeJson(v)};
+  }
+  if (p[2] == "encode")
+    return ErrorStatus("NotImplemented",
+                       "Erasure coding of volumes is not implemented yet in this version.");
+  return NoSuchPath(c);
+}
+
+Result<Reply> ServerStatus(Call& c) {
+  if (c.method != "GET") return MethodNotAllowed(c);
+  std::vector<VolumeStats> all = c.r.backends.store->Stats();
+  std::vector<std::string> problems;
+  json::array drives = DrivesJson(c.r.backends.store->drives(), all, &problems);
+  std::map<std::string, uint64_t> counts{
+      {"total", 0}, {"writable", 0}, {"sealed", 0}, {"read_only", 0}, {"failed", 0}};
+  uint64_t backlog = 0;
+  for (const auto& v : all) {
+    ++counts["total"];
+    std::string_view state = State(v);
+    if (state == "failed") {
+      ++counts["failed"];
+      problems.push_back("volume " + std::to_string(v.id) + " on " + v.drive +
+                         " failed to open: " + v.error);
+    } else if (state == "read-only") {
+      ++counts["read_only"];
+      problems.push_back("volume " + std::to_string(v.id) + " on " + v.drive +
+                         " is read-only: " + v.error);
+    } else {
+      ++counts[std::string(state)];
+    }
+    if (v.ok && v.garbage_ratio >= kCompactionBacklogRatio) ++backlog;
+  }
+  json::object volumes;
+  for (const auto& [k, n] : counts) volumes[k] = n;
+  int64_t now = c.r.backends.clock->NowMicros();
+  json::array problem_list;
+  for (auto& p : problems) problem_list.push_back(json::string(p));
+  return Reply{200, json::object{{"healthy", problems.empty()},
+                                 {"problems", std::move(problem_list)},
+                                 {"version", kBaleVersion},
+                                 {"uptime_seconds", (now - c.started_micros) / 1'000'000},
+                                 {"started", Rfc3339(c.started_micros)},
+                                 {"drives", std::move(drives)},
+                                 {"volumes", std::move(volumes)},
+                                 {"compaction_backlog", backlog},
+                                 {"repair_backlog", 0}}};
+}
+
+}  // namespace
+
+Result<Reply> ServeStore(Call& c) {
+  if (c.path[0] == "volumes") return Volumes(c);
+  if (c.path.size() != 1) return NoSuchPath(c);
+  if (c.path[0] == "status") return ServerStatus(c);
+  if (c.method != "GET") return MethodNotAllowed(c);
+  std::vector<VolumeStats> all = c.r.backends.store->Stats();
+  return Reply{200, json::object{{"drives", DrivesJson(c.r.backends.store->drives(), all, nullptr)}}};
+}
+
+}  // namespace bale::s3::admin
