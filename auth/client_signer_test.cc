@@ -16,8 +16,8 @@ const SigningCredentials kExample{"AKIAIOSFODNN7EXAMPLE",
                                   "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"};
 
 TEST_CASE("AWS example: GET Object with a Range header, signed by the client") {
-  SignedRequest r{"GET", "/test.txt",
-                  {{"Host", "examplebucket.s3.amazonaws.com"}, {"Range", "bytes=0-9"}}};
+  SignedRequest r{
+      "GET", "/test.txt", {{"Host", "examplebucket.s3.amazonaws.com"}, {"Range", "bytes=0-9"}}};
   std::string signature = SignWithHeader(&r, kExample, kExampleTime, kEmptySha256);
   CHECK(signature == "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
   CHECK(r.Header("x-amz-date") == "20130524T000000Z");

@@ -2,6 +2,7 @@
 //   bale serve   everything in one process (embedded default)
 //   bale store   a store: volumes on local drives behind the store HTTP API
 //   bale bench   benchmarks that print figures
+//   bale admin   client of a running server's admin API (tools/admin/)
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "common/log.h"
 #include "common/units.h"
+#include "tools/admin/commands.h"
 #include "tools/bench_store.h"
 #include "tools/serve.h"
 
@@ -25,6 +27,7 @@ constexpr char kUsage[] =
     "  serve         run Bale in one process: S3 on --listen, data and metadata in --data\n"
     "  store         run a store: volumes on local drives behind the store HTTP API\n"
     "  bench store   measure the volume engine: durable writes, reads, index RAM, open time\n"
+    "  admin         manage a running server: buckets, quotas, users, keys, volumes\n"
     "\n"
     "Run 'bale <command> --help' for a command's options.\n";
 
@@ -170,6 +173,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (cmd == "serve" || cmd == "store") return Serve(argv[1], argc - 1, argv + 1);
+  if (cmd == "admin") {
+    return bale::admin::RunAdmin({argv + 2, argv + argc}, bale::admin::ProcessEnvironment(),
+                                 std::cout, std::cerr);
+  }
   if (cmd == "bench") {
     if (argc < 3 || std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
       std::cout << "usage: bale bench store [options]\n";

@@ -1,0 +1,217 @@
+// bale admin status, volume ..., drive ...: the storage side of the server.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <boost/json/array.hpp>
+
+#include "tools/admin/commands.h"
+#include "tools/admin/json_text.h"
+#include "tools/admin/progress_bar.h"
+#include "tools/admin/table.h"
+#include "tools/admin/value_parsing.h"
+
+namespace bale::admin {
+namespace json = boost::json;
+namespace {
+
+// How often `volume compact` asks how far the compaction is.
+constexpr std::chrono::milliseconds kCompactionPollInterval{200};
+
+std::string Percent(double fraction) {
+  char text[16];
+  std::snprintf(text, sizeof(text), "%.1f%%", fraction * 100);
+  return text;
+}
+
+std::string CompactingText(const json::value& v) {
+  if (!Bool(v, "compacting")) return "no";
+  return "yes, " + Percent(Number(v, "compaction_progress"));
+}
+
+std::string VolumeText(const json::value& v) {
+  Fields f = {{"id", std::to_string(Uint(v, "id"))},
+              {"drive", Str(v, "drive")},
+              {"state", Str(v, "state")},
+              {"size", BytesWithExact(Uint(v, "size_bytes"))},
+              {"size limit", BytesWithExact(Uint(v, "size_limit"))},
+              {"needles", std::to_string(Uint(v, "needles"))},
+              {"live bytes", BytesWithExact(Uint(v, "live_bytes"))},
+              {"garbage", Percent(Number(v, "garbage_ratio"))},
+              {"coding", Str(v, "coding")},
+              {"compacting", CompactingText(v)}};
+  if (!Str(v, "error").empty()) f.emplace_back("error", Str(v, "error"));
+  return RenderFields(f);
+}
+
+std::string VolumeListText(const json::value& answer) {
+  Table t({{"ID", Align::kRight},
+           {"DRIVE"},
+           {"STATE"},
+           {"SIZE", Align::kRight},
+           {"LIMIT", Align::kRight},
+           {"NEEDLES", Align::kRight},
+           {"LIVE", Align::kRight},
+           {"GARBAGE", Align::kRight},
+           {"CODING"},
+           {"COMPACTING"},
+           {"ERROR"}});
+  for (const json::value& v : Array(answer, "volumes")) {
+    t.AddRow({std::to_string(Uint(v, "id")), Str(v, "drive"), Str(v, "state"),
+              HumanBytes(Uint(v, "size_bytes")), HumanBytes(Uint(v, "size_limit")),
+              std::to_string(Uint(v, "needles")), HumanBytes(Uint(v, "live_bytes")),
+              Percent(Number(v, "garbage_ratio")), Str(v, "coding"), CompactingText(v),
+              Str(v, "error")});
+  }
+  return t.Render();
+}
+
+std::string DriveTable(const json::array& drives) {
+  Table t({{"PATH"},
+           {"STATE"},
+           {"VOLUMES", Align::kRight},
+           {"BROKEN", Align::kRight},
+           {"TOTAL", Align::kRight},
+           {"FREE", Align::kRight}});
+  for (const json::value& d : drives) {
+    t.AddRow({Str(d, "path"), Str(d, "state"), std::to_string(Uint(d, "volumes")),
+              std::to_string(Uint(d, "broken_volumes")), HumanBytes(Uint(d, "total_bytes")),
+              HumanBytes(Uint(d, "free_bytes"))});
+  }
+  return t.Render();
+}
+
+std::string DriveListText(const json::value& answer) { return DriveTable(Array(answer, "drives")); }
+
+std::string StatusText(const json::value& s) {
+  const json::value& v = Field(s, "volumes");
+  std::string out =
+      RenderFields({{"healthy", YesNo(Bool(s, "healthy"))},
+                    {"version", Str(s, "version")},
+                    {"started", Str(s, "started")},
+                    {"uptime", HumanDuration(Uint(s, "uptime_seconds"))},
+                    {"volumes", std::to_string(Uint(v, "total")) + " total, " +
+                                    std::to_string(Uint(v, "writable")) + " writable, " +
+                                    std::to_string(Uint(v, "sealed")) + " sealed, " +
+                                    std::to_string(Uint(v, "read_only")) + " read-only, " +
+                                    std::to_string(Uint(v, "failed")) + " failed"},
+                    {"compaction backlog", std::to_string(Uint(s, "compaction_backlog"))},
+                    {"repair backlog", std::to_string(Uint(s, "repair_backlog"))}});
+  const json::array& problems = Array(s, "problems");
+  if (!problems.empty()) {
+    out += "\nproblems:\n";
+    for (const json::value& p : problems) {
+      out += "  " + std::string(p.is_string() ? p.get_string().c_str() : "") + "\n";
+    }
+  }
+  return out + "\ndrives:\n" + DriveTable(Array(s, "drives"));
+}
+
+Status ServerStatus(CommandContext& ctx) {
+  return CallAndShow(ctx, "GET", ApiPath({"status"}), StatusText);
+}
+
+Status ListVolumes(CommandContext& ctx) {
+  return CallAndShow(ctx, "GET", ApiPath({"volumes"}), VolumeListText);
+}
+
+Status ListDrives(CommandContext& ctx) {
+  return CallAndShow(ctx, "GET", ApiPath({"drives"}), DriveListText);
+}
+
+// volume info, seal and encode: one call on the volume named by the argument.
+Status OnVolume(CommandContext& ctx, std::string_view method, std::string_view action) {
+  ASSIGN_OR_RETURN(uint32_t id, ParseVolumeId(ctx.args[0]));
+  const std::string name = std::to_string(id);
+  std::string path =
+      action.empty() ? ApiPath({"volumes", name}) : ApiPath({"volumes", name, action});
+  return CallAndShow(ctx, method, path, VolumeText);
+}
+
+Status VolumeInfo(CommandContext& ctx) { return OnVolume(ctx, "GET", ""); }
+Status SealVolume(CommandContext& ctx) { return OnVolume(ctx, "POST", "seal"); }
+Status EncodeVolume(CommandContext& ctx) { return OnVolume(ctx, "POST", "encode"); }
+
+// The server compacts in the background; this waits for it, polling.
+Status CompactVolume(CommandContext& ctx) {
+  ASSIGN_OR_RETURN(uint32_t id, ParseVolumeId(ctx.args[0]));
+  const std::string name = std::to_string(id);
+  ASSIGN_OR_RETURN(json::value volume,
+                   ctx.client.Call("POST", ApiPath({"volumes", name, "compact"})));
+  ProgressBar bar(ctx.err, isatty(STDERR_FILENO) == 1, "compacting volume " + name);
+  while (Bool(volume, "compacting")) {
+    bar.Show(Number(volume, "compaction_progress"));
+    std::this_thread::sleep_for(kCompactionPollInterval);
+    Result<json::value> now = ctx.client.Call("GET", ApiPath({"volumes", name}));
+    if (!now.ok()) bar.Finish();
+    RETURN_IF_ERROR(now.status());
+    volume = std::move(*now);
+  }
+  bar.Show(1.0);
+  bar.Finish();
+  Show(ctx, volume, VolumeText);
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<Command> VolumeCommands() {
+  return {
+      {"status",
+       "",
+       "show the server's health, version, volume counts, backlogs and drives",
+       "'healthy: no' comes with the problems that make it so: a failed or read-only\n"
+       "volume, an unreadable drive, no writable volume left.",
+       "bale admin status",
+       0,
+       {},
+       ServerStatus},
+      {"volume list",
+       "",
+       "list every volume with its state, size and garbage",
+       "",
+       "bale admin volume list",
+       0,
+       {},
+       ListVolumes},
+      {"volume info", "ID", "show one volume", "", "bale admin volume info 3", 1, {}, VolumeInfo},
+      {"volume compact",
+       "ID",
+       "compact a volume and wait until it is done",
+       "Rewrites the volume without its deleted needles. The server compacts in the\n"
+       "background; this polls every 200 ms, draws a progress bar on stderr when stderr\n"
+       "is a terminal, and prints the volume when the compaction is over.",
+       "bale admin volume compact 3",
+       1,
+       {},
+       CompactVolume},
+      {"volume seal",
+       "ID",
+       "seal a volume: it takes no more writes",
+       "",
+       "bale admin volume seal 3",
+       1,
+       {},
+       SealVolume},
+      {"volume encode",
+       "ID",
+       "erasure-code a sealed volume (not implemented yet)",
+       "The server answers 501 NotImplemented until erasure coding lands.",
+       "bale admin volume encode 3",
+       1,
+       {},
+       EncodeVolume},
+      {"drive list",
+       "",
+       "list the drives with their state, volumes and free space",
+       "",
+       "bale admin drive list",
+       0,
+       {},
+       ListDrives},
+  };
+}
+
+}  // namespace bale::admin
