@@ -65,6 +65,28 @@ struct PartListing {
   uint32_t next_part_number_marker = 0;  // the last part returned, when truncated
 };
 
+struct ListUploadsOptions {
+  std::string prefix;
+  std::string delimiter;  // empty: no common prefixes
+  // Uploads of keys after key_marker; with upload_id_marker too, also those
+  // of key_marker itself initiated after that upload (S3's marker pair).
+  std::string key_marker;
+  std::string upload_id_marker;
+  size_t max_uploads = 1000;  // the gateway caps it at 1000
+};
+
+// Uploads by key, then by initiation time (then upload id); common prefixes
+// in order. Together at most max_uploads.
+struct UploadListing {
+  std::vector<UploadRecord> uploads;
+  std::vector<std::string> common_prefixes;
+  bool is_truncated = false;  // true only when another upload or prefix follows
+  // When truncated: the last key or common prefix returned, and the last
+  // upload's id (empty when a common prefix came last). Empty otherwise.
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+
 // What CompleteUpload did: the object record written, the record it replaced
 // (its chunks are garbage) and every part row deleted (the chunks of those
 // not in `object` are garbage).
@@ -142,6 +164,9 @@ class MetadataStore {
   // Parts numbered above `part_number_marker`, at most `max_parts`.
   Result<PartListing> ListParts(std::string_view bucket, std::string_view upload_id,
                                 uint32_t part_number_marker, size_t max_parts);
+::::  // S3's ListMultipartUploads (metadata_store_upload_list.cc): one range scan
+  // of the 'N' index rows, jumping over the rows under each common prefix.
+  Result<UploadListing> ListUploads(std::string_view bucket, const ListUploadsOptions& options);
   // Deletes the upload and its parts; returns the parts (their chunks are garbage).
   Result<std::vector<PartRecord>> DeleteUpload(std::string_view bucket, std::string_view upload_id);
   // Atomically writes the object `build` returns (called with the upload and

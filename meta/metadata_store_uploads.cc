@@ -1,4 +1,5 @@
-// MetadataStore: multipart uploads ('M' rows) and their parts ('P' rows).
+// MetadataStore: multipart uploads ('M' rows, with an 'N' index row by key
+// written and deleted in the same batches) and their parts ('P' rows).
 //
 // Every write Expects the upload row as read, so a part is never written
 // after its upload was completed or aborted. Completing and aborting also
@@ -73,9 +74,12 @@ Status SweepStragglers(KvStore& kv, uint64_t bucket_id, std::string_view upload_
   return Status::Ok();
 }
 
-void DeleteRows(const UploadRow& upload, const std::string& upload_row, const PartRows& parts,
-                KvBatch* batch) {
+// Deletes the upload row, its index row and the parts read.
+void DeleteRows(uint64_t bucket_id, const UploadRow& upload, const std::string& upload_row,
+                const PartRows& parts, KvBatch* batch) {
   batch->Expect(upload_row, upload.bytes).Delete(upload_row);
+  batch->Delete(rows::UploadByKey(bucket_id, upload.record.key, upload.record.initiated_micros,
+                                  upload.record.upload_id));
   for (const KvPair& row : parts.rows) batch->Expect(row.key, row.value).Delete(row.key);
 }
 
@@ -97,7 +101,11 @@ Status MetadataStore::CreateUpload(std::string_view bucket, const UploadRecord& 
         .WithReason("KeyTooLongError");
   ASSIGN_OR_RETURN(BucketRecord b, GetBucket(bucket));
   const std::string row = rows::Upload(b.bucket_id, upload.upload_id);
-  Status st = kv_->Write(KvBatch().Expect(row, std::nullopt).Put(row, EncodeUpload(upload)));
+  const std::string encoded = EncodeUpload(upload);
+  const std::string index_row =
+      rows::UploadByKey(b.bucket_id, upload.key, upload.initiated_micros, upload.upload_id);
+  Status st =
+      kv_->Write(KvBatch().Expect(row, std::nullopt).Put(row, encoded).Put(index_row, encoded));
   if (IsConditionFailed(st))
     return AlreadyExistsError("upload " + PrintableKey(upload.upload_id) + " exists");
   return st;
@@ -171,7 +179,7 @@ Result<std::vector<PartRecord>> MetadataStore::DeleteUpload(std::string_view buc
     ASSIGN_OR_RETURN(UploadRow upload, ReadUploadRow(*kv_, b.bucket_id, upload_id));
     ASSIGN_OR_RETURN(PartRows parts, ReadPartRows(*kv_, b.bucket_id, upload_id));
     KvBatch batch;
-    DeleteRows(upload, upload_row, parts, &batch);
+    DeleteRows(b.bucket_id, upload, upload_row, parts, &batch);
     Status st = kv_->Write(batch);
     if (st.ok()) {
       RETURN_IF_ERROR(SweepStragglers(*kv_, b.bucket_id, upload_id, &parts.records));
@@ -206,7 +214,7 @@ Result<CompletedUpload> MetadataStore::CompleteUpload(std::string_view bucket,
       done.replaced = std::move(*old);
     }
     KvBatch batch;
-    DeleteRows(upload, upload_row, parts, &batch);
+    DeleteRows(b.bucket_id, upload, upload_row, parts, &batch);
     batch.Expect(object_row, old_bytes).Put(object_row, EncodeObject(done.object));
     const int64_t delta[] = {static_cast<int64_t>(done.object.size) -
                                  (done.replaced ? static_cast<int64_t>(done.replaced->size) : 0),

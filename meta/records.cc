@@ -21,23 +21,27 @@ constexpr uint8_t kAccessKeyActive = 0x01;
 constexpr size_t kMinPairBytes = 2;   // two empty strings
 constexpr size_t kMinChunkBytes = 7;  // varint, varint, fixed32, varint
 
-FieldWriter StartRecord(uint8_t kind) {
+FieldWriter StartRecord(uint8_t kind, uint8_t version = kRecordFormatVersion) {
   FieldWriter w;
   w.Byte(kind);
-  w.Byte(kRecordFormatVersion);
+  w.Byte(version);
   return w;
 }
 
-void ReadHeader(FieldReader& r, uint8_t kind) {
+// Reads kind and version; returns the version (1..newest).
+uint8_t ReadHeader(FieldReader& r, uint8_t kind, uint8_t newest = kRecordFormatVersion) {
   uint8_t got_kind = r.Byte();
   uint8_t version = r.Byte();
-  if (!r.ok()) return;
+  if (!r.ok()) return 0;
   if (got_kind != kind) {
     r.Fail("record kind '" + std::string(1, static_cast<char>(kind)) + "' expected");
-  } else if (version != kRecordFormatVersion) {
+  } else if (version < kRecordFormatVersion || version > newest) {
+    std::string readable = std::to_string(kRecordFormatVersion);
+    if (newest != kRecordFormatVersion) readable += " to " + std::to_string(newest);
     r.Fail("format version " + std::to_string(version) + " is not supported (this build reads " +
-           std::to_string(kRecordFormatVersion) + ")");
+           readable + ")");
   }
+  return version;
 }
 
 // Flags byte: only `known` bits may be set.
@@ -120,6 +124,21 @@ std::vector<Chunk> ReadChunks(FieldReader& r) {
   return chunks;
 }
 
+// Version 2's part sizes: one per part (at least one), adding up to the size.
+void ReadPartSizes(FieldReader& r, ObjectRecord* o) {
+  o->part_sizes.resize(r.Count(1));
+  uint64_t total = 0;
+  for (uint64_t& size : o->part_sizes) {
+    size = r.Varint();
+    total += size;
+  }
+  if (!r.ok()) return;
+  if (o->part_sizes.empty() || o->part_sizes.size() != o->part_count)
+    r.Fail("part sizes do not match the part count");
+  else if (total != o->size)
+    r.Fail("part sizes do not add up to the size");
+}
+
 }  // namespace
 
 std::string EncodeUser(const UserRecord& user) {
@@ -200,7 +219,8 @@ Result<BucketRecord> DecodeBucket(std::string_view bytes) {
 }
 
 std::string EncodeObject(const ObjectRecord& o) {
-  FieldWriter w = StartRecord(kObjectKind);
+  FieldWriter w = StartRecord(
+      kObjectKind, o.part_sizes.empty() ? kRecordFormatVersion : kObjectPartSizesVersion);
   w.Varint(o.size);
   w.String(o.etag);
   w.Varint(static_cast<uint64_t>(o.last_modified_micros));
@@ -215,12 +235,16 @@ std::string EncodeObject(const ObjectRecord& o) {
   w.String(o.storage_class);
   WriteChunks(w, o.chunks);
   w.Varint(o.part_count);
+  if (!o.part_sizes.empty()) {
+    w.Varint(o.part_sizes.size());
+    for (uint64_t size : o.part_sizes) w.Varint(size);
+  }
   return std::move(w).Finish();
 }
 
 Result<ObjectRecord> DecodeObject(std::string_view key, std::string_view bytes) {
   FieldReader r(bytes, "object record");
-  ReadHeader(r, kObjectKind);
+  const uint8_t version = ReadHeader(r, kObjectKind, kObjectPartSizesVersion);
   ObjectRecord o;
   o.key = key;
   o.size = r.Varint();
@@ -237,6 +261,7 @@ Result<ObjectRecord> DecodeObject(std::string_view key, std::string_view bytes) 
   o.storage_class = r.String();
   o.chunks = ReadChunks(r);
   o.part_count = r.Varint32();
+  if (version == kObjectPartSizesVersion) ReadPartSizes(r, &o);
   RETURN_IF_ERROR(r.Finish());
   return o;
 }

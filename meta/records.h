@@ -2,7 +2,7 @@
 // them byte by byte). Every record starts with two bytes: its kind (the ASCII
 // letter of its row family: 'U', 'K', 'B', 'O', 'M', 'P') and its format version (1);
 // then its fields in a fixed order (field_coding.h). Decoding checks the kind,
-// the version, every length against the bytes left, every enum and flag bit,
+// the version (objects: 1 or 2), every length against the bytes left, every enum and flag bit,
 // and that no byte is left over: anything else is DATA_LOSS, never a crash or
 // an out-of-bounds read.
 //
@@ -21,6 +21,9 @@
 namespace bale::meta {
 
 inline constexpr uint8_t kRecordFormatVersion = 1;
+// Object records with part boundaries (ObjectRecord::part_sizes) are version
+// 2; without them they are still written as version 1, so both decode.
+inline constexpr uint8_t kObjectPartSizesVersion = 2;
 inline constexpr std::string_view kDefaultRegion = "us-east-1";
 inline constexpr std::string_view kDefaultStorageClass = "STANDARD";
 
@@ -96,6 +99,10 @@ struct ObjectRecord {
   std::string storage_class = std::string(kDefaultStorageClass);
   std::vector<Chunk> chunks;  // sizes add up to `size`
   uint32_t part_count = 0;    // 0: not a multipart object
+  // A multipart object's part sizes in order (part_count of them, adding up
+  // to `size`), for GetObject ?partNumber. Empty for other objects and for
+  // multipart objects written before part boundaries were kept.
+  std::vector<uint64_t> part_sizes;
   bool operator==(const ObjectRecord&) const = default;
 };
 

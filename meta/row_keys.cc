@@ -1,5 +1,7 @@
 #include "meta/row_keys.h"
 
+#include <algorithm>
+
 namespace bale::meta::rows {
 namespace {
 
@@ -8,6 +10,9 @@ constexpr char kUsageTag = 'C';
 constexpr char kObjectsTag = 'O';
 constexpr char kUploadsTag = 'M';
 constexpr char kPartsTag = 'P';
+constexpr char kUploadIndexTag = 'N';
+constexpr char kEscapedZero = '\xff';   // 00 in a key is 00 FF in an index row
+constexpr char kEscapedKeyEnd = '\x01';  // an escaped key ends with 00 01
 constexpr char kComponentEnd = '\0';
 
 std::string Tagged(char tag, std::string_view rest) {
@@ -55,6 +60,29 @@ std::string Part(uint64_t bucket_id, std::string_view upload_id, uint32_t part_n
   for (int shift = 24; shift >= 0; shift -= 8)
     out.push_back(static_cast<char>((part_number >> shift) & 0xff));
   return out;
+}
+
+std::string UploadKeyPrefix(uint64_t bucket_id, std::string_view key_prefix) {
+  std::string out = Tagged(kUploadIndexTag, EncodeU64(bucket_id));
+  for (char c : key_prefix) {
+    out.push_back(c);
+    if (c == kComponentEnd) out.push_back(kEscapedZero);
+  }
+  return out;
+}
+
+std::string UploadsOfKey(uint64_t bucket_id, std::string_view key) {
+  std::string out = UploadKeyPrefix(bucket_id, key);
+  out.push_back(kComponentEnd);
+  out.push_back(kEscapedKeyEnd);
+  return out;
+}
+
+std::string UploadByKey(uint64_t bucket_id, std::string_view key, int64_t initiated_micros,
+                        std::string_view upload_id) {
+  return UploadsOfKey(bucket_id, key)
+      .append(EncodeU64(static_cast<uint64_t>(std::max<int64_t>(initiated_micros, 0))))
+      .append(upload_id);
 }
 
 std::string EncodeU64(uint64_t v) {

@@ -12,6 +12,13 @@
 //   O <bucket id: u64 BE> <object key>   ObjectRecord
 //   M <bucket id: u64 BE> <upload id>    UploadRecord
 //   P <bucket id: u64 BE> <upload id> 00 <part number: u32 BE>   PartRecord
+//   N <bucket id: u64 BE> <escaped key> 00 01 <initiated: u64 BE> <upload id>
+//                              UploadRecord again: the uploads by key, then
+//                              initiation (ListMultipartUploads)
+//
+// An escaped key has each 00 byte written as 00 FF; the 00 01 that ends it
+// sorts below any escaped byte, so escaped keys sort as the keys do and the
+// uploads of every key with a given prefix are one range.
 //
 // The fixed-width bucket id ends the bucket part of an object row, so object
 // keys may hold any byte and a bucket's objects sort by key in unsigned byte
@@ -43,6 +50,13 @@ std::string Object(uint64_t bucket_id, std::string_view key);
 std::string Upload(uint64_t bucket_id, std::string_view upload_id);
 std::string Parts(uint64_t bucket_id, std::string_view upload_id);  // prefix of its part rows
 std::string Part(uint64_t bucket_id, std::string_view upload_id, uint32_t part_number);
+// Upload index rows ('N'): the prefix of the uploads of every key starting
+// with `key_prefix`, of the uploads of exactly `key`, and one upload's row.
+// A negative initiation time counts as 0.
+std::string UploadKeyPrefix(uint64_t bucket_id, std::string_view key_prefix);
+std::string UploadsOfKey(uint64_t bucket_id, std::string_view key);
+std::string UploadByKey(uint64_t bucket_id, std::string_view key, int64_t initiated_micros,
+                        std::string_view upload_id);
 
 // u64 big-endian, as in bucket ids; false when `bytes` is not 8 bytes.
 std::string EncodeU64(uint64_t v);
