@@ -217,11 +217,14 @@ Result<std::vector<CompletePart>> ParseCompleteMultipartXml(std::string_view xml
       } else if (name == "ETag" && !has_etag) {
         part.etag = std::move(text);
         has_etag = true;
-      }  // Checksum* elements: the parts' own checksums were checked on upload
+      } else if (name.starts_with("Checksum") && name.size() > 8) {
+        part.checksums[std::string(name.substr(8))] = std::move(text);
+      }
     }
-    if (!has_number || !has_etag || part.part_number == 0 ||
-        part.part_number > meta::kMaxPartNumber)
-      return Malformed();
+    if (!has_number || !has_etag) return Malformed();
+    if (part.part_number == 0 || part.part_number > meta::kMaxPartNumber)
+      return ErrorStatus("InvalidArgument",
+                         "Part number must be an integer between 1 and 10000, inclusive");
     parts.push_back(std::move(part));
   }
   if (parts.empty()) return Malformed();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,12 +55,14 @@ Result<DeleteRequest> ParseDeleteXml(std::string_view xml);
 struct CompletePart {
   uint32_t part_number = 0;
   std::string etag;  // as sent (quotes optional)
+  // <ChecksumCRC32> etc. as listed: "CRC32" -> base64 value.
+  std::map<std::string, std::string> checksums;
 };
 
 // <CompleteMultipartUpload><Part><PartNumber/><ETag/>[<Checksum*/>]</Part>...
 // </CompleteMultipartUpload>, in request order. No part, more than 10000, a
-// part without a number in 1..10000 or an ETag: MalformedXML (order is the
-// caller's check: InvalidPartOrder).
+// part without a decimal number or an ETag: MalformedXML; a number outside
+// 1..10000: InvalidArgument (order is the caller's check: InvalidPartOrder).
 Result<std::vector<CompletePart>> ParseCompleteMultipartXml(std::string_view xml);
 
 }  // namespace bale::s3

@@ -111,7 +111,7 @@ TEST_CASE("<Delete>: keys in order, quiet mode, 1 to 1000 objects") {
     CHECK_MESSAGE(ReasonOf(ParseDeleteXml(bad)) == "MalformedXML", bad);
 }
 
-TEST_CASE("CompleteMultipartUpload document: parts in order, checksums ignored") {
+TEST_CASE("CompleteMultipartUpload document: parts in order, with their checksums") {
   auto parts = ParseCompleteMultipartXml(
       "<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
       "<Part><ETag>\"aa\"</ETag><PartNumber>2</PartNumber></Part>"
@@ -122,19 +122,22 @@ TEST_CASE("CompleteMultipartUpload document: parts in order, checksums ignored")
   CHECK((*parts)[0].part_number == 2);
   CHECK((*parts)[0].etag == "\"aa\"");
   CHECK((*parts)[1].part_number == 10000);
+  CHECK((*parts)[0].checksums.empty());
+  CHECK((*parts)[1].checksums == std::map<std::string, std::string>{{"CRC32", "x"}});
   for (const char* bad :
        {"", "<CompleteMultipartUpload/>", "<Complete><Part/></Complete>",
         "<CompleteMultipartUpload><Part><PartNumber>1</PartNumber></Part></"
         "CompleteMultipartUpload>",
         "<CompleteMultipartUpload><Part><ETag>e</ETag></Part></CompleteMultipartUpload>",
-        "<CompleteMultipartUpload><Part><PartNumber>0</PartNumber><ETag>e</ETag></Part>"
-        "</CompleteMultipartUpload>",
-        "<CompleteMultipartUpload><Part><PartNumber>10001</PartNumber><ETag>e</ETag></Part>"
-        "</CompleteMultipartUpload>",
         "<CompleteMultipartUpload><Part><PartNumber>-1</PartNumber><ETag>e</ETag></Part>"
         "</CompleteMultipartUpload>",
         "<CompleteMultipartUpload><Other/></CompleteMultipartUpload>"})
     CHECK_MESSAGE(ReasonOf(ParseCompleteMultipartXml(bad)) == "MalformedXML", bad);
+  for (const char* number : {"0", "10001", "99999"})
+    CHECK(ReasonOf(ParseCompleteMultipartXml(
+              std::string("<CompleteMultipartUpload><Part><PartNumber>") + number +
+              "</PartNumber><ETag>e</ETag></Part></CompleteMultipartUpload>")) ==
+          "InvalidArgument");
 }
 
 }  // namespace

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <map>
+#include <memory>
+#include <optional>
 #include <random>
 #include <set>
 
 #include "auth/checksum.h"
 #include "auth/encoding.h"
+#include "gateway/multipart_checksum.h"
 #include "gateway/object_write.h"
 #include "gateway/payload_reader.h"
 #include "gateway/request_documents.h"
@@ -69,29 +73,13 @@ std::string HexDecode(std::string_view hex) {
   return out;
 }
 
-// A query parameter that must be a decimal number in [min, max].
-Result<uint64_t> NumberParam(const S3Request& r, const char* name, uint64_t fallback, uint64_t min,
-                             uint64_t max, const std::string& message) {
-  auto v = r.route.Param(name);
-  if (!v) return fallback;
-  uint64_t n = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (v->empty() || ec != std::errc() || p != v->data() + v->size() || n < min || n > max)
-    return ErrorStatus("InvalidArgument", message);
-  return n;
-}
-
-// The upload named by ?uploadId, which must be for this request's key.
-Result<meta::UploadRecord> FindUpload(S3Request& r, const meta::BucketRecord& bucket) {
-  auto id = r.route.Param("uploadId");
-  if (!id || id->empty()) return ErrorStatus("NoSuchUpload");
-  auto upload = r.backends.meta->GetUpload(bucket.name, *id);
-  if (!upload.ok()) {
-    if (upload.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
-    return upload.status();
-  }
-  if (upload->key != r.route.key) return ErrorStatus("NoSuchUpload");
-  return upload;
+// The flexible checksum a request's payload carries (header or trailer).
+std::optional<auth::ChecksumAlgorithm> SentChecksumAlgorithm(const HttpRequestHead& head) {
+  if (auto trailer = auth::ChecksumAlgorithmFromHeaderName(head.Header("x-amz-trailer")))
+    return trailer;
+  for (const auto& [name, value] : head.headers)
+    if (auto alg = auth::ChecksumAlgorithmFromHeaderName(name)) return alg;
+  return auth::ChecksumAlgorithmFromName(head.Header("x-amz-sdk-checksum-algorithm"));
 }
 
 std::vector<std::pair<std::string, std::string>> ChecksumHeaders(
@@ -100,6 +88,41 @@ std::vector<std::pair<std::string, std::string>> ChecksumHeaders(
   for (const auto& [alg, value] : checksums)
     headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
   return headers;
+}
+
+// A listed part's checksums must be the part's own (InvalidPart); an upload
+// with a composite checksum needs every part's listed (InvalidRequest).
+Status CheckListedChecksums(const CompletePart& want, const meta::PartRecord& part,
+                            const meta::UploadRecord& upload) {
+  for (const auto& [alg, value] : want.checksums) {
+    auto stored = part.checksums.find(alg);
+    if (stored == part.checksums.end() || stored->second != value)
+      return ErrorStatus("InvalidPart");
+  }
+  auto alg = auth::ChecksumAlgorithmFromName(upload.checksum_algorithm);
+  if (alg && !IsFullObjectChecksum(*alg) && !want.checksums.contains(upload.checksum_algorithm))
+    return ErrorStatus("InvalidRequest",
+                       "The upload was created using a " + Lower(upload.checksum_algorithm) +
+                           " checksum. The complete request must include the checksum for each "
+                           "part. It was missing for part " +
+                           std::to_string(want.part_number) + " in the request.");
+  return Status::Ok();
+}
+
+// The object's checksums: the upload algorithm's multipart checksum, when
+// every part has one (parts from before checksums were kept may not).
+Result<std::map<std::string, std::string>> ObjectChecksums(
+    const meta::UploadRecord& upload, const std::vector<const meta::PartRecord*>& used) {
+  auto alg = auth::ChecksumAlgorithmFromName(upload.checksum_algorithm);
+  if (!alg) return std::map<std::string, std::string>();
+  std::vector<PartChecksum> parts;
+  for (const meta::PartRecord* p : used) {
+    auto it = p->checksums.find(upload.checksum_algorithm);
+    if (it == p->checksums.end()) return std::map<std::string, std::string>();
+    parts.push_back({it->second, p->size});
+  }
+  ASSIGN_OR_RETURN(std::string value, MultipartChecksum(*alg, parts));
+  return std::map<std::string, std::string>{{upload.checksum_algorithm, std::move(value)}};
 }
 
 // Builds the object of a completion from the upload's parts (S3's checks).
@@ -115,6 +138,7 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
     if (next == parts.size() || parts[next].part_number != want.part_number ||
         Lower(Unquote(want.etag)) != parts[next].etag)
       return ErrorStatus("InvalidPart");
+    RETURN_IF_ERROR(CheckListedChecksums(want, parts[next], upload));
     used.push_back(&parts[next]);
   }
   meta::ObjectRecord o = upload.object;
@@ -124,16 +148,60 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
     if (i + 1 < used.size() && p.size < kMinPartSize) return ErrorStatus("EntityTooSmall");
     o.size += p.size;
     o.chunks.insert(o.chunks.end(), p.chunks.begin(), p.chunks.end());
+    o.part_sizes.push_back(p.size);
     md5s += HexDecode(p.etag);
   }
   o.etag = auth::HexEncode(auth::Md5(md5s)) + "-" + std::to_string(listed.size());
   o.part_count = static_cast<uint32_t>(listed.size());
   o.last_modified_micros = now_micros;
-  o.checksums.clear();  // a composite checksum is not kept
+  ASSIGN_OR_RETURN(o.checksums, ObjectChecksums(upload, used));
   return o;
 }
 
 }  // namespace
+
+Result<uint64_t> NumberParam(const S3Request& r, const char* name, uint64_t fallback, uint64_t min,
+                             uint64_t max, const std::string& message) {
+  auto v = r.route.Param(name);
+  if (!v) return fallback;
+  uint64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (v->empty() || ec != std::errc() || p != v->data() + v->size() || n < min || n > max)
+    return ErrorStatus("InvalidArgument", message);
+  return n;
+}
+
+Result<meta::UploadRecord> FindUpload(S3Request& r, const meta::BucketRecord& bucket) {
+  auto id = r.route.Param("uploadId");
+  if (!id || id->empty()) return ErrorStatus("NoSuchUpload");
+  auto upload = r.backends.meta->GetUpload(bucket.name, *id);
+  if (!upload.ok()) {
+    if (upload.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
+    return upload.status();
+  }
+  if (upload->key != r.route.key) return ErrorStatus("NoSuchUpload");
+  return upload;
+}
+
+Result<uint32_t> PartNumberParam(const S3Request& r) {
+  const std::string message = "Part number must be an integer between 1 and 10000, inclusive";
+  ASSIGN_OR_RETURN(uint64_t number,
+                   NumberParam(r, "partNumber", 0, 1, meta::kMaxPartNumber, message));
+  if (number == 0) return ErrorStatus("InvalidArgument", message);
+  return static_cast<uint32_t>(number);
+}
+
+Status CommitPart(S3Request& r, const meta::BucketRecord& bucket,
+                  const meta::UploadRecord& upload, const meta::PartRecord& part) {
+  auto old = r.backends.meta->PutPart(bucket.name, upload.upload_id, part);
+  if (!old.ok()) {
+    if (CertainlyNotWritten(old.status())) ReleaseChunks(r.backends, part.chunks);
+    if (old.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
+    return old.status();
+  }
+  if (*old) ReleaseChunks(r.backends, (*old)->chunks);
+  return Status::Ok();
+}
 
 Status CreateMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
   meta::UploadRecord upload;
@@ -163,34 +231,37 @@ Status CreateMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
 }
 
 Status UploadPart(S3Request& r, const meta::BucketRecord& bucket) {
-  ASSIGN_OR_RETURN(uint64_t number,
-                   NumberParam(r, "partNumber", 0, 1, meta::kMaxPartNumber,
-                               "Part number must be an integer between 1 and 10000, inclusive"));
-  if (number == 0)
-    return ErrorStatus("InvalidArgument",
-                       "Part number must be an integer between 1 and 10000, inclusive");
+  ASSIGN_OR_RETURN(uint32_t number, PartNumberParam(r));
   ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
+  // An upload with a checksum algorithm keeps every part's checksum of it:
+  // a part sending another is refused, one sending none gets it computed.
+  auto upload_alg = auth::ChecksumAlgorithmFromName(upload.checksum_algorithm);
+  std::unique_ptr<auth::Hasher> hasher;
+  if (upload_alg) {
+    auto sent = SentChecksumAlgorithm(r.head);
+    if (sent && *sent != *upload_alg)
+      return ErrorStatus("InvalidRequest",
+                         "Checksum Type mismatch occurred, expected checksum Type: " +
+                             Lower(upload.checksum_algorithm) + ", actual checksum Type: " +
+                             Lower(auth::ChecksumAlgorithmName(*sent)));
+    if (!sent) hasher = auth::NewHasher(*upload_alg);
+  }
 
   ASSIGN_OR_RETURN(auto payload, PayloadReader::Create(r.head, r.auth, &r.body));
   meta::PartRecord part;
-  part.part_number = static_cast<uint32_t>(number);
+  part.part_number = number;
   part.size = payload->length();
   // A part is not object bytes, but it must fit in the room left now.
   QuotaGuard::Reservation room;
   if (r.quotas) {
     ASSIGN_OR_RETURN(room, r.quotas->Reserve(bucket, {part.size, 0}));
   }
-  ASSIGN_OR_RETURN(part.chunks, WritePayloadNeedles(r, *payload));
+  ASSIGN_OR_RETURN(part.chunks, WritePayloadNeedles(r, *payload, hasher.get()));
   part.etag = payload->md5_hex();
   part.checksums = payload->checksums();
+  if (hasher) part.checksums[upload.checksum_algorithm] = auth::Base64Encode(hasher->Finish());
   part.last_modified_micros = r.backends.clock->NowMicros();
-  auto old = r.backends.meta->PutPart(bucket.name, upload.upload_id, part);
-  if (!old.ok()) {
-    if (CertainlyNotWritten(old.status())) ReleaseChunks(r.backends, part.chunks);
-    if (old.status().code() == Code::kNotFound) return ErrorStatus("NoSuchUpload");
-    return old.status();
-  }
-  if (*old) ReleaseChunks(r.backends, (*old)->chunks);
+  RETURN_IF_ERROR(CommitPart(r, bucket, upload, part));
   auto headers = ChecksumHeaders(part.checksums);
   headers.emplace_back("ETag", "\"" + part.etag + "\"");
   return r.SendEmpty(200, std::move(headers));
@@ -235,6 +306,11 @@ Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
   XmlDoc::Add(doc.root(), "Bucket", bucket.name);
   XmlDoc::Add(doc.root(), "Key", done->object.key);
   XmlDoc::Add(doc.root(), "ETag", "\"" + done->object.etag + "\"");
+  for (const auto& [alg, value] : done->object.checksums) {
+    XmlDoc::Add(doc.root(), ("Checksum" + alg).c_str(), value);
+    if (auto known = auth::ChecksumAlgorithmFromName(alg))
+      XmlDoc::Add(doc.root(), "ChecksumType", std::string(ChecksumTypeName(*known)));
+  }
   return r.SendXml(200, doc.str());
 }
 

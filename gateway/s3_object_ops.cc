@@ -7,12 +7,15 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <deque>
+#include <future>
 
 #include "common/log.h"
 #include "gateway/object_write.h"
 #include "gateway/payload_reader.h"
 #include "gateway/request_documents.h"
 #include "gateway/s3_error.h"
+#include "gateway/s3_multipart_ops.h"
 #include "gateway/s3_request.h"
 #include "gateway/s3_xml.h"
 
@@ -60,6 +63,24 @@ Result<std::optional<ByteRange>> ParseRange(std::string_view h, uint64_t size) {
   return std::optional<ByteRange>(ByteRange{first, std::min(last, size - 1)});
 }
 
+// The bytes of part `number` of `obj` as a range ({first, first - 1} for an
+// empty part): S3 answers ?partNumber=1 of an object that is not multipart
+// with all of it. InvalidPartNumber past the last part.
+Result<std::optional<ByteRange>> PartRange(const meta::ObjectRecord& obj, uint32_t number) {
+  if (number > std::max<uint32_t>(obj.part_count, 1)) return ErrorStatus("InvalidPartNumber");
+  if (obj.part_count <= 1) {
+    if (obj.size == 0) return std::optional<ByteRange>();
+    return std::optional<ByteRange>(ByteRange{0, obj.size - 1});
+  }
+  if (obj.part_sizes.size() != obj.part_count)
+    return ErrorStatus("NotImplemented",
+                       "A header you provided implies functionality that is not implemented: "
+                       "partNumber of a multipart object completed before part sizes were kept");
+  uint64_t first = 0;
+  for (uint32_t i = 1; i < number; ++i) first += obj.part_sizes[i - 1];
+  return std::optional<ByteRange>(ByteRange{first, first + obj.part_sizes[number - 1] - 1});
+}
+
 void ReleaseAfterFailure(const S3Backends& b, const std::vector<meta::Chunk>& chunks) {
   if (!chunks.empty()) ReleaseChunks(b, chunks);
 }
@@ -78,28 +99,67 @@ Status CheckWriteCondition(std::string_view if_none_match, std::string_view if_m
 
 }  // namespace
 
-Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader& payload) {
+Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader& payload,
+                                                     auth::Hasher* also) {
   std::vector<meta::Chunk> chunks;
-  std::string buf;
+  // Chunks' needles are written and fdatasync'ed on other threads (up to
+  // kWritesInFlight, landing on different volumes) while the next chunk is
+  // read from the client; the last chunk, and so any small object, is written
+  // on this thread. Chunks keep their order.
+  constexpr size_t kWritesInFlight = 4;
+  struct InFlight {
+    std::string buf;
+    std::future<Result<Placement>> write;
+  };
+  std::deque<InFlight> in_flight;
+  std::vector<std::string> spare;  // buffers whose writes are done
+  auto settle_one = [&]() -> Status {
+    auto place = in_flight.front().write.get();  // before the buffer moves
+    InFlight f = std::move(in_flight.front());
+    in_flight.pop_front();
+    uint64_t size = f.buf.size();
+    spare.push_back(std::move(f.buf));
+    RETURN_IF_ERROR(place.status());
+    chunks.push_back(meta::Chunk{place->volume, place->key, place->cookie, size});
+    return Status::Ok();
+  };
+  auto fail = [&](Status st) {
+    while (!in_flight.empty()) settle_one().IgnoreError();
+    ReleaseAfterFailure(r.backends, chunks);
+    return st;
+  };
   for (uint64_t left = payload.length(); left > 0;) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(left, r.options.chunk_size));
+    std::string buf;
+    if (!spare.empty()) {
+      buf = std::move(spare.back());
+      spare.pop_back();
+    }
     buf.resize(want);
     size_t filled = 0;
     while (filled < want) {
       auto n = payload.Read(buf.data() + filled, want - filled);
-      if (!n.ok() || *n == 0) {
-        ReleaseAfterFailure(r.backends, chunks);
-        return n.ok() ? ErrorStatus("IncompleteBody") : n.status();
-      }
+      if (!n.ok() || *n == 0) return fail(n.ok() ? ErrorStatus("IncompleteBody") : n.status());
       filled += *n;
     }
-    auto place = r.backends.directory->WriteNeedle(buf);
-    if (!place.ok()) {
-      ReleaseAfterFailure(r.backends, chunks);
-      return place.status();
-    }
-    chunks.push_back(meta::Chunk{place->volume, place->key, place->cookie, want});
+    if (also) also->Update(buf);
     left -= want;
+    if (left == 0) {
+      while (!in_flight.empty())
+        if (Status st = settle_one(); !st.ok()) return fail(st);
+      auto place = r.backends.directory->WriteNeedle(buf);
+      if (!place.ok()) return fail(place.status());
+      chunks.push_back(meta::Chunk{place->volume, place->key, place->cookie, want});
+      break;
+    }
+    if (in_flight.size() == kWritesInFlight)
+      if (Status st = settle_one(); !st.ok()) return fail(st);
+    in_flight.push_back({std::move(buf), {}});
+    in_flight.back().write =
+        std::async(std::launch::async, [dir = r.backends.directory,
+                                        data = std::string_view(in_flight.back().buf)] {
+          return dir->WriteNeedle(data);
+        });
   }
   char probe;
   auto tail = payload.Read(&probe, 1);  // reach the end: trailers and digests
@@ -177,10 +237,13 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
   if (!owner && bucket.acl != meta::CannedAcl::kPublicRead &&
       obj.acl != meta::CannedAcl::kPublicRead)
     return ErrorStatus("AccessDenied", "Access Denied");
-  if (r.route.Param("partNumber"))
-    return ErrorStatus("NotImplemented",
-                       "A header you provided implies functionality that is not "
-                       "implemented: partNumber");
+  std::optional<uint32_t> part_number;
+  if (r.route.Param("partNumber")) {
+    ASSIGN_OR_RETURN(part_number, PartNumberParam(r));
+    if (r.head.HasHeader("range"))
+      return ErrorStatus("InvalidRequest",
+                         "Cannot specify both Range header and partNumber query parameter");
+  }
 
   const std::string etag = "\"" + obj.etag + "\"";
   const int64_t lm_seconds = obj.last_modified_micros / 1'000'000;
@@ -202,9 +265,15 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
       {"ETag", etag}, {"Last-Modified", HttpDate(obj.last_modified_micros)}};
   if (not_modified) return r.SendEmpty(304, std::move(headers));
 
-  ASSIGN_OR_RETURN(auto range, ParseRange(r.head.Header("range"), obj.size));
+  std::optional<ByteRange> range;
+  if (part_number) {
+    ASSIGN_OR_RETURN(range, PartRange(obj, *part_number));
+    if (obj.part_count > 0) headers.emplace_back("x-amz-mp-parts-count", std::to_string(obj.part_count));
+  } else {
+    ASSIGN_OR_RETURN(range, ParseRange(r.head.Header("range"), obj.size));
+  }
   uint64_t first = range ? range->first : 0;
-  uint64_t length = range ? range->last - range->first + 1 : obj.size;
+  uint64_t length = range ? range->last + 1 - range->first : obj.size;
 
   auto override = [&](const char* param, const std::string& stored) {
     auto v = r.route.Param(param);
@@ -226,9 +295,14 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
     headers.emplace_back("x-amz-tagging-count", std::to_string(obj.tags.size()));
   if (!range &&
       strcasecmp(std::string(r.head.Header("x-amz-checksum-mode")).c_str(), "ENABLED") == 0)
-    for (const auto& [alg, value] : obj.checksums)
+    for (const auto& [alg, value] : obj.checksums) {
       headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
-  if (range)
+      headers.emplace_back("x-amz-checksum-type",
+                           value.find('-') == std::string::npos ? "FULL_OBJECT" : "COMPOSITE");
+    }
+  if (range && length == 0)  // an empty part of a multipart object
+    headers.emplace_back("Content-Range", "bytes */" + std::to_string(obj.size));
+  else if (range)
     headers.emplace_back("Content-Range", "bytes " + std::to_string(range->first) + "-" +
                                               std::to_string(range->last) + "/" +
                                               std::to_string(obj.size));

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "auth/checksum.h"
 #include "auth/sigv4.h"
 #include "backend/directory/directory.h"
 #include "backend/store/store.h"
@@ -55,9 +56,10 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head);
 Status DeleteObject(S3Request& r, const meta::BucketRecord& bucket);
 
 // Reads the whole payload into needles of at most options.chunk_size bytes,
-// then checks its digests (PayloadReader::Finish). On failure the needles
-// written are freed. (s3_object_ops.cc)
-Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader& payload);
+// then checks its digests (PayloadReader::Finish), feeding `also` (if set)
+// every byte. On failure the needles written are freed. (s3_object_ops.cc)
+Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader& payload,
+                                                     auth::Hasher* also = nullptr);
 
 // Checks the request's signature (or that it is anonymous: nullopt) and
 // fills r.auth and r.user_id. AccessDenied for a disabled user.

@@ -175,6 +175,10 @@ class S3Service::Impl {
         return AbortMultipartUpload(r, *bucket);
       case Op::kListParts:
         return ListParts(r, *bucket);
+      case Op::kUploadPartCopy:
+        return UploadPartCopy(r, *bucket);
+      case Op::kListMultipartUploads:
+        return ListMultipartUploads(r, *bucket);
       default:
         return ErrorStatus("NotImplemented",
                            "A header you provided implies functionality that "
