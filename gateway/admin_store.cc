@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/log.h"
+#include "backend/store/compaction_worker.h"
 #include "gateway/admin_internal.h"
 #include "gateway/bale_version.h"
 #include "gateway/s3_error.h"
@@ -119,6 +120,18 @@ Result<Reply> Volumes(Call& c) {
   return NoSuchPath(c);
 }
 
+json::value CompactionJson(Call& c) {
+  const CompactionWorker* w = c.r.backends.compactor;
+  if (!w) return nullptr;  // no background worker in this process
+  CompactionProgress p = w->progress();
+  return json::object{{"running", p.running},
+                      {"volume", p.running ? json::value(p.volume) : json::value(nullptr)},
+                      {"progress", p.fraction},
+                      {"compactions", p.compactions},
+                      {"failures", p.failures},
+                      {"reclaimed_bytes", p.reclaimed_bytes}};
+}
+
 Result<Reply> ServerStatus(Call& c) {
   if (c.method != "GET") return MethodNotAllowed(c);
   std::vector<VolumeStats> all = c.r.backends.store->Stats();
@@ -156,6 +169,7 @@ Result<Reply> ServerStatus(Call& c) {
                                  {"drives", std::move(drives)},
                                  {"volumes", std::move(volumes)},
                                  {"compaction_backlog", backlog},
+                                 {"compaction", CompactionJson(c)},
                                  {"repair_backlog", 0}}};
 }
 

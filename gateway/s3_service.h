@@ -13,6 +13,7 @@
 
 namespace bale {
 class Clock;
+class CompactionWorker;
 class Directory;
 class Store;
 namespace meta {
@@ -33,6 +34,7 @@ struct S3Backends {
   Store* store = nullptr;
   Directory* directory = nullptr;
   Clock* clock = nullptr;
+  CompactionWorker* compactor = nullptr;  // optional: shown by the admin API's status
 };
 
 class S3Service {

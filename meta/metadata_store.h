@@ -164,7 +164,11 @@ class MetadataStore {
   // Parts numbered above `part_number_marker`, at most `max_parts`.
   Result<PartListing> ListParts(std::string_view bucket, std::string_view upload_id,
                                 uint32_t part_number_marker, size_t max_parts);
-::::  // S3's ListMultipartUploads (metadata_store_upload_list.cc): one range scan
+  // Uploads of `bucket` initiated before `micros`, at most `limit` (for the
+  // expiry of abandoned uploads; metadata_store_expiry.cc).
+  Result<std::vector<UploadRecord>> ListUploadsInitiatedBefore(std::string_view bucket,
+                                                               int64_t micros, size_t limit);
+  // S3's ListMultipartUploads (metadata_store_upload_list.cc): one range scan
   // of the 'N' index rows, jumping over the rows under each common prefix.
   Result<UploadListing> ListUploads(std::string_view bucket, const ListUploadsOptions& options);
   // Deletes the upload and its parts; returns the parts (their chunks are garbage).

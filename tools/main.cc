@@ -3,8 +3,10 @@
 //   bale store   a store: volumes on local drives behind the store HTTP API
 //   bale bench   benchmarks that print figures
 //   bale admin   client of a running server's admin API (tools/admin/)
+#include <cctype>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,10 +63,27 @@ int Parse(const std::string& usage, po::options_description& desc, int argc, cha
   return -1;
 }
 
+// "90s", "30m", "24h", "7d" or a plain number of seconds.
+std::optional<int64_t> ParseSeconds(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  size_t digits = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) digits++;
+  if (digits == 0 || digits > 9 || s.size() - digits > 1) return std::nullopt;
+  int64_t n = std::stoll(s.substr(0, digits));
+  switch (s.size() == digits ? 's' : s.back()) {
+    case 's': return n;
+    case 'm': return n * 60;
+    case 'h': return n * 3600;
+    case 'd': return n * 86400;
+    default: return std::nullopt;
+  }
+}
+
 int Serve(const char* name, int argc, char** argv) {
   const bool serve = std::string(name) == "serve";
   bale::tools::ServeOptions o;
   std::string drives, domains, volume_size = "30GiB", log_level = "info";
+  std::string compact_rate = "64MiB", upload_expiry = "24h", compact_interval = "10s";
   po::options_description desc("options");
   // clang-format off
   desc.add_options()
@@ -87,7 +106,15 @@ int Serve(const char* name, int argc, char** argv) {
         ("domain", po::value(&domains),
          "comma-separated domains for virtual-hosted-style requests (BUCKET.DOMAIN)")
         ("store-listen", po::value(&o.store_listen),
-         "also serve the store's internal HTTP API on HOST:PORT");
+         "also serve the store's internal HTTP API on HOST:PORT")
+        ("compact-garbage-ratio", po::value(&o.compact_garbage_ratio)->default_value(0.3, "0.3"),
+         "compact a volume in the background once this share of it is garbage (1: never)")
+        ("compact-rate", po::value(&compact_rate)->default_value(compact_rate),
+         "bytes per second a background compaction reads (0: unthrottled)")
+        ("compact-interval", po::value(&compact_interval)->default_value(compact_interval),
+         "how often the background compaction looks for garbage (s, m, h or d)")
+        ("upload-expiry", po::value(&upload_expiry)->default_value(upload_expiry),
+         "abort multipart uploads left incomplete this long (s, m, h or d; 0: never)");
   }
   // clang-format on
   po::variables_map vm;
@@ -106,6 +133,25 @@ int Serve(const char* name, int argc, char** argv) {
     return 2;
   }
   o.volume_size = *size;
+  auto rate = bale::ParseByteSize(compact_rate);
+  auto expiry = ParseSeconds(upload_expiry);
+  auto interval = ParseSeconds(compact_interval);
+  if (!interval || *interval == 0) {
+    std::cerr << "bale: --compact-interval '" << compact_interval
+              << "' is not a positive duration like 500s, 10m or 1h\n";
+    return 2;
+  }
+  o.compact_interval = std::chrono::seconds(*interval);
+  if (!rate.ok() || !expiry || o.compact_garbage_ratio <= 0 || o.compact_garbage_ratio > 1) {
+    std::cerr << "bale: " << (!rate.ok()  ? "--compact-rate: " + std::string(rate.status().message())
+                              : !expiry ? "--upload-expiry '" + upload_expiry +
+                                              "' is not a duration like 90s, 30m, 24h or 7d"
+                                        : std::string("--compact-garbage-ratio must be in (0, 1]"))
+              << "\n";
+    return 2;
+  }
+  o.compact_rate = *rate;
+  o.upload_expiry = std::chrono::seconds(*expiry);
   o.drives = SplitComma(drives);
   o.domains = SplitComma(domains);
   return std::string(name) == "serve" ? bale::tools::RunServe(o) : bale::tools::RunStore(o);

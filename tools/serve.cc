@@ -9,12 +9,14 @@
 
 #include "backend/directory/directory.h"
 #include "backend/store/http/store_http_server.h"
+#include "backend/store/compaction_worker.h"
 #include "backend/store/store.h"
 #include "common/clock.h"
 #include "common/file_system.h"
 #include "common/log.h"
 #include "gateway/s3_server.h"
 #include "gateway/s3_service.h"
+#include "gateway/upload_expiry.h"
 #include "meta/metadata_store.h"
 #include "meta/rocks_kv_store.h"
 #include "tools/root_user.h"
@@ -157,8 +159,16 @@ int RunServe(const ServeOptions& o) {
   s3::S3ServiceOptions so;
   so.region = o.region;
   so.domains = o.domains;
-  s3::S3Service service(
-      s3::S3Backends{metadata->get(), store->get(), directory->get(), Clock::Real()}, so);
+  CompactionWorkerOptions co;
+  co.min_garbage_ratio = o.compact_garbage_ratio;
+  co.max_bytes_per_second = o.compact_rate;
+  co.interval = o.compact_interval;
+  CompactionWorker compactor(store->get(), co);
+  s3::S3Backends backends{metadata->get(), store->get(), directory->get(), Clock::Real(),
+                          &compactor};
+  s3::UploadReaper reaper(backends, {o.upload_expiry, std::min(o.upload_expiry / 4 + std::chrono::seconds(1),
+                                                               std::chrono::seconds(3600))});
+  s3::S3Service service(backends, so);
   s3::S3Server server(http, [&service](const s3::HttpRequestHead& h, s3::RequestBody& b,
                                        s3::ResponseSink& s) { service.Handle(h, b, s); });
   if (Status st = server.Start(); !st.ok()) {
@@ -174,12 +184,16 @@ int RunServe(const ServeOptions& o) {
     }
     store_api = std::move(*started_api);
   }
+  compactor.Start();
+  if (o.upload_expiry.count() > 0) reaper.Start();
   BALE_LOG(kInfo) << "bale serve ready in " << static_cast<int>(MillisSince(started))
                   << " ms: S3 on http://" << http.host << ":" << server.port() << " (region "
                   << o.region << "), data in " << o.data_dir;
   WaitForStopSignal(stop);
   server.Stop();
   if (store_api) store_api->Stop();
+  reaper.Stop();
+  compactor.Stop();
   BALE_LOG(kInfo) << "stopped";
   return 0;
 }

@@ -4,6 +4,8 @@
 // Both run until SIGINT/SIGTERM, then drain and exit.
 #pragma once
 
+#include <chrono>
+
 #include <string>
 #include <vector>
 
@@ -21,6 +23,11 @@ struct ServeOptions {
   std::string store_listen;          // serve: also expose the store API here
   std::vector<std::string> domains;  // serve: virtual-hosted-style domains
   std::string region = "us-east-1";
+  // serve: background work.
+  double compact_garbage_ratio = 0.3;      // compact volumes with this share of garbage
+  uint64_t compact_rate = 64ull << 20;     // bytes/s a compaction reads; 0: unthrottled
+  std::chrono::seconds compact_interval{10};
+  std::chrono::seconds upload_expiry{24 * 3600};  // abort incomplete uploads this old; 0: never
 };
 
 int RunServe(const ServeOptions& options);

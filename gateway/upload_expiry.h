@@ -1,0 +1,45 @@
+// UploadReaper: aborts multipart uploads left incomplete for longer than
+// `max_age` and frees their parts' needles (the compaction worker then gives
+// the space back). Looks every `interval`.
+//
+// Thread-safety: thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+
+#include "common/status.h"
+#include "gateway/s3_service.h"
+
+namespace bale::s3 {
+
+struct UploadExpiryOptions {
+  std::chrono::seconds max_age{24 * 3600};
+  std::chrono::seconds interval{3600};
+};
+
+class UploadReaper {
+ public:
+  UploadReaper(S3Backends backends, UploadExpiryOptions options);
+  ~UploadReaper();  // Stop()
+
+  void Start();
+  void Stop();
+  // One pass now: aborts every upload older than max_age. Returns how many.
+  Result<uint64_t> RunOnce();
+  uint64_t aborted() const;  // since start
+
+ private:
+  const S3Backends backends_;
+  const UploadExpiryOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  uint64_t aborted_ = 0;
+  std::thread thread_;
+};
+
+}  // namespace bale::s3
