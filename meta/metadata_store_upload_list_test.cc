@@ -10,12 +10,14 @@
 #include "meta/row_keys.h"
 #include "meta/testing/each_kv_engine.h"
 #include "meta/testing/object_records.h"
+#include "meta/testing/store_with_bucket.h"
 
 namespace bale::meta {
 namespace {
 
 using testing::ForEachKvEngine;
 using testing::MakeBucket;
+using testing::OpenWithBucket;
 
 UploadRecord Upload(std::string id, std::string key, int64_t initiated) {
   UploadRecord u;
@@ -25,13 +27,6 @@ UploadRecord Upload(std::string id, std::string key, int64_t initiated) {
   u.initiated_micros = initiated;
   u.owner_user_id = "alice";
   return u;
-}
-
-std::unique_ptr<MetadataStore> OpenWithBucket(KvStore& kv) {
-  auto store = MetadataStore::Open(&kv);
-  REQUIRE(store.ok());
-  REQUIRE((*store)->CreateBucket(MakeBucket("bkt", "alice")).ok());
-  return std::move(*store);
 }
 
 std::vector<std::string> IdsOf(const UploadListing& l) {
@@ -135,6 +130,7 @@ UploadListing Model(std::vector<UploadRecord> all, const ListUploadsOptions& o) 
     if (!o.key_marker.empty() && u.upload_id == o.upload_id_marker && u.key == o.key_marker)
       marker = &u;
   UploadListing out;
+  if (o.max_uploads == 0) return out;  // nothing, not truncated (as ListObjects)
   size_t emitted = 0;
   for (const auto& u : all) {
     if (!u.key.starts_with(o.prefix)) continue;

@@ -8,12 +8,14 @@
 #include "meta/row_keys.h"
 #include "meta/testing/each_kv_engine.h"
 #include "meta/testing/object_records.h"
+#include "meta/testing/store_with_bucket.h"
 
 namespace bale::meta {
 namespace {
 
 using testing::ForEachKvEngine;
 using testing::MakeBucket;
+using testing::OpenWithBucket;
 using testing::MakeObject;
 
 UploadRecord MakeUpload(std::string id, std::string key) {
@@ -40,13 +42,6 @@ PartRecord MakePart(uint32_t number, uint64_t size, uint64_t needle) {
   p.checksums = {{"CRC32", "AAAAAA=="}};
   if (size > 0) p.chunks.push_back(Chunk{3, needle, 0xC0FFEE, size});
   return p;
-}
-
-std::unique_ptr<MetadataStore> OpenWithBucket(KvStore& kv) {
-  auto store = MetadataStore::Open(&kv);
-  REQUIRE(store.ok());
-  REQUIRE((*store)->CreateBucket(MakeBucket("bkt", "alice")).ok());
-  return std::move(*store);
 }
 
 TEST_CASE("upload and part records round trip; garbage is data loss") {
