@@ -31,7 +31,8 @@ class CliTest(unittest.TestCase):
         flags = [line.split()[0] for line in out.splitlines() if line.startswith("  --")]
         self.assertEqual(flags, ["--data", "--listen", "--drives", "--volume-size", "--volumes", "--io-threads",
                                  "--worker-threads", "--log-level", "--read-worker-threads", "--region",
-                                 "--domain", "--store-listen"])
+                                 "--domain", "--store-listen", "--compact-garbage-ratio", "--compact-rate",
+                                 "--compact-interval", "--upload-expiry"])
         code, out, _ = run("store", "--help")
         self.assertEqual(code, 0)
         self.assertNotIn("--region", out)
@@ -51,6 +52,14 @@ class CliTest(unittest.TestCase):
         self.assertIn("'12parsecs' is not a size", err)
         code, _, err = run("serve", "--log-level", "chatty")
         self.assertEqual(code, 2)
+        for flag, value, message in [
+                ("--upload-expiry", "3x", "--upload-expiry '3x' is not a duration like 90s, 30m, 24h or 7d"),
+                ("--compact-interval", "0", "--compact-interval '0' is not a positive duration"),
+                ("--compact-rate", "fast", "--compact-rate: "),
+                ("--compact-garbage-ratio", "1.5", "--compact-garbage-ratio must be in (0, 1]")]:
+            code, _, err = run("serve", flag, value)
+            self.assertEqual(code, 2, flag)
+            self.assertIn(message, err)
         code, _, err = run("frobnicate")
         self.assertEqual(code, 2)
         self.assertIn("unknown command 'frobnicate'", err)
