@@ -50,7 +50,8 @@ Result<CommandLine> SplitCommandLine(const std::vector<std::string>& tokens,
       continue;
     }
     if (!value) {
-      if (i + 1 == tokens.size()) {
+      // "--max-size --json" lacks a value; "--max-size -1" has a bad one.
+      if (i + 1 == tokens.size() || tokens[i + 1].rfind("--", 0) == 0) {
         return InvalidArgumentError("--" + name + " needs a value (" +
                                     std::string(spec->value_name) + ")");
       }

@@ -35,7 +35,8 @@ struct CommandLine {
   std::vector<std::string> FlagNames() const;
 };
 
-// INVALID_ARGUMENT for a flag not in `flags`, a value flag without a value,
+// INVALID_ARGUMENT for a flag not in `flags`, a value flag without a value
+// (none left, or the next token is a flag: use --name=--x for such a value),
 // or a switch given a value.
 Result<CommandLine> SplitCommandLine(const std::vector<std::string>& tokens,
                                      const std::vector<FlagSpec>& flags);

@@ -53,6 +53,19 @@ const Command* FindCommand(const std::vector<Command>& all, const std::vector<st
   return best;
 }
 
+// "bale admin bucket quota set" when the words before the first flag name
+// that command, else "bale admin": where a flag error's reader should look.
+std::string HelpCommandFor(const std::vector<Command>& all,
+                           const std::vector<std::string>& tokens) {
+  std::vector<std::string> words;
+  for (const std::string& t : tokens) {
+    if (!t.empty() && t[0] == '-') break;
+    words.push_back(t);
+  }
+  const Command* command = FindCommand(all, words);
+  return command ? "bale admin " + std::string(command->path) : "bale admin";
+}
+
 // A usage error: the message, then where to read more. Exit code 2.
 int UsageError(std::ostream& err, const std::string& message, const std::string& help_command) {
   err << "error: " << message << "\nRun '" << help_command << " --help' for usage.\n";
@@ -144,7 +157,9 @@ int RunAdmin(const std::vector<std::string>& tokens, const EnvLookup& env, std::
              std::ostream& err) {
   const std::vector<Command> all = AllCommands();
   Result<CommandLine> line = SplitCommandLine(tokens, AllFlags());
-  if (!line.ok()) return UsageError(err, std::string(line.status().message()), "bale admin");
+  if (!line.ok()) {
+    return UsageError(err, std::string(line.status().message()), HelpCommandFor(all, tokens));
+  }
   if (line->words.empty()) {
     (line->help ? out : err) << MainHelp(all);
     return line->help ? 0 : 2;

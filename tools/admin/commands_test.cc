@@ -236,6 +236,8 @@ TEST_CASE("usage errors exit 2 before anything is sent") {
             "error: 'bale admin bucket info' has no flag '--recount'"},
            {{"bucket", "list", "--no-such", e}, "error: unknown flag '--no-such'"},
            {{"bucket", "list", "--endpoint"}, "error: --endpoint needs a value"},
+           {{"bucket", "quota", "set", "b", "--max-size", "--json", e},
+            "error: --max-size needs a value"},
            {{"bucket", "list", "--json=yes", e}, "error: --json takes no value"},
            {{"volume", "info", "x", e}, "error: volume id 'x' is not a number"},
            {{"status", "--endpoint", "https://127.0.0.1:9000"},

@@ -1,5 +1,9 @@
 #include "tools/admin/json_text.h"
 
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
@@ -9,6 +13,20 @@ namespace json = boost::json;
 namespace {
 
 constexpr int kIndent = 2;
+
+// "0.0128" rather than Boost's "1.28E-2": the fewest digits that read back
+// as the same double, and a ".0" on whole numbers so they stay visibly reals.
+std::string ShortestDouble(double d) {
+  if (!std::isfinite(d)) return "null";  // JSON has no NaN or infinity
+  char text[32];
+  for (int precision = 1; precision <= 17; ++precision) {
+    std::snprintf(text, sizeof(text), "%.*g", precision, d);
+    if (std::strtod(text, nullptr) == d) break;
+  }
+  std::string out = text;
+  if (out.find_first_of(".en") == std::string::npos) out += ".0";
+  return out;
+}
 
 void Print(const json::value& v, int depth, std::string* out) {
   const std::string inner((depth + 1) * kIndent, ' '), outer(depth * kIndent, ' ');
@@ -32,6 +50,8 @@ void Print(const json::value& v, int depth, std::string* out) {
       Print(element, depth + 1, out);
     }
     *out += "\n" + outer + "]";
+  } else if (v.is_double()) {
+    *out += ShortestDouble(v.get_double());
   } else {
     *out += json::serialize(v);
   }

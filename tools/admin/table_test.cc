@@ -76,6 +76,20 @@ TEST_CASE("--json prints the server's JSON indented, keys in its order") {
         "}\n");
 }
 
+TEST_CASE("--json prints reals as people write them, and they read back exactly") {
+  auto v =
+      boost::json::parse(R"({"r":1.28E-2,"z":0E0,"p":0.5,"third":0.3333333333333333,"big":1E300})");
+  CHECK(PrettyJson(v) ==
+        "{\n"
+        "  \"r\": 0.0128,\n"
+        "  \"z\": 0.0,\n"
+        "  \"p\": 0.5,\n"
+        "  \"third\": 0.3333333333333333,\n"
+        "  \"big\": 1e+300\n"
+        "}\n");
+  CHECK(boost::json::parse(PrettyJson(v)) == v);
+}
+
 TEST_CASE("lenient readers: missing or mistyped fields read as empty or zero") {
   auto v = boost::json::parse(R"({"n":5,"s":"x","neg":-1,"d":0.25,"b":true,"a":[1]})");
   CHECK(Uint(v, "n") == 5);

@@ -25,8 +25,8 @@ bool AllDigits(std::string_view text) {
 }
 
 Status TooLarge(std::string_view flag, std::string_view text) {
-  return InvalidArgumentError("--" + std::string(flag) + " '" + std::string(text) +
-                              "' is too large (the limit must be below 2^63)");
+  return InvalidArgumentError("--" + std::string(flag) + ": '" + std::string(text) +
+                              "' is too large (limits are below 2^63)");
 }
 
 }  // namespace
@@ -41,7 +41,7 @@ Result<uint64_t> ParseSizeLimit(std::string_view flag, std::string_view text) {
   Result<uint64_t> bytes = ParseByteSize(text);
   if (!bytes.ok()) {
     return InvalidArgumentError("--" + std::string(flag) + ": " +
-                                std::string(bytes.status().message()) + ", or none");
+                                std::string(bytes.status().message()));
   }
   if (*bytes >= kLimitCeiling) return TooLarge(flag, text);
   return *bytes;
@@ -50,8 +50,8 @@ Result<uint64_t> ParseSizeLimit(std::string_view flag, std::string_view text) {
 Result<uint64_t> ParseCountLimit(std::string_view flag, std::string_view text) {
   if (text == kNoLimit) return uint64_t{0};
   if (!AllDigits(text)) {
-    return InvalidArgumentError("--" + std::string(flag) + " '" + std::string(text) +
-                                "' is not a whole number of objects or none");
+    return InvalidArgumentError("--" + std::string(flag) + ": '" + std::string(text) +
+                                "' is not a whole number of objects, or none");
   }
   std::optional<uint64_t> count = ParseWholeNumber(text);
   if (!count || *count >= kLimitCeiling) return TooLarge(flag, text);
