@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/units.h"
 #include "tools/admin/commands.h"
+#include "tools/bench_ec.h"
 #include "tools/bench_store.h"
 #include "tools/serve.h"
 
@@ -29,6 +30,7 @@ constexpr char kUsage[] =
     "  serve         run Bale in one process: S3 on --listen, data and metadata in --data\n"
     "  store         run a store: volumes on local drives behind the store HTTP API\n"
     "  bench store   measure the volume engine: durable writes, reads, index RAM, open time\n"
+    "  bench ec      measure the Reed-Solomon codec against bare jerasure and memcpy\n"
     "  admin         manage a running server: buckets, quotas, users, keys, volumes\n"
     "\n"
     "Run 'bale <command> --help' for a command's options.\n";
@@ -206,6 +208,30 @@ int BenchStore(int argc, char** argv) {
   return rc;
 }
 
+int BenchEc(int argc, char** argv) {
+  bale::bench::EcBenchOptions o;
+  std::string shard_size = "1MiB";
+  po::options_description desc("options");
+  desc.add_options()("seconds", po::value(&o.seconds)->default_value(o.seconds),
+                     "duration of each figure")(
+      "shard-size", po::value(&shard_size)->default_value(shard_size),
+      "bytes per shard buffer (a multiple of 8, at most 1GiB)");
+  po::variables_map vm;
+  if (int rc = Parse("usage: bale bench ec [options]", desc, argc, argv, vm); rc >= 0) return rc;
+  auto size = bale::ParseByteSize(shard_size);
+  if (!size.ok() || *size == 0 || *size % 8 != 0 || *size > (1u << 30)) {
+    std::cerr << "bale: --shard-size '" << shard_size
+              << "' is not a positive multiple of 8 bytes up to 1GiB\n";
+    return 2;
+  }
+  if (o.seconds <= 0 || o.seconds > 600) {
+    std::cerr << "bale: --seconds must be in (0, 600]\n";
+    return 2;
+  }
+  o.shard_size = *size;
+  return bale::bench::RunEcBench(o);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -225,11 +251,12 @@ int main(int argc, char** argv) {
   }
   if (cmd == "bench") {
     if (argc < 3 || std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
-      std::cout << "usage: bale bench store [options]\n";
+      std::cout << "usage: bale bench store|ec [options]\n";
       return argc < 3 ? 2 : 0;
     }
     if (std::string(argv[2]) == "store") return BenchStore(argc - 2, argv + 2);
-    std::cerr << "bale: unknown benchmark '" << argv[2] << "' (known: store)\n";
+    if (std::string(argv[2]) == "ec") return BenchEc(argc - 2, argv + 2);
+    std::cerr << "bale: unknown benchmark '" << argv[2] << "' (known: store, ec)\n";
     return 2;
   }
   std::cerr << "bale: unknown command '" << cmd << "'\n\n" << kUsage;
