@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/log.h"
+#include "common/thread_priority.h"
 #include "backend/store/compaction_worker.h"
 #include "gateway/admin_internal.h"
 #include "gateway/bale_version.h"
@@ -76,6 +77,7 @@ Result<Reply> Compact(Call& c, const VolumeStats& v) {
   if (!v.ok) return ErrorStatus("InvalidRequest", "Volume " + std::to_string(id) + " failed to open.");
   std::string who = c.r.user_id;
   c.jobs->Start([store, id, who] {
+    MakeThisThreadBackground();
     BALE_LOG(kInfo) << "volume " << id << ": compaction started by " << who;
     Status st = store->Compact(id);
     if (st.ok())

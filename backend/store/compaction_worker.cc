@@ -5,6 +5,7 @@
 
 #include "backend/store/needle_format.h"
 #include "common/log.h"
+#include "common/thread_priority.h"
 
 namespace bale {
 namespace {
@@ -23,6 +24,7 @@ CompactionWorker::~CompactionWorker() { Stop(); }
 
 void CompactionWorker::Start() {
   thread_ = std::thread([this] {
+    MakeThisThreadBackground();
     std::unique_lock lk(mu_);
     while (!stopping_) {
       lk.unlock();

@@ -19,6 +19,7 @@ namespace {
 constexpr uint64_t kFlushBytes = 4 << 20;
 constexpr uint64_t kFinalReplayBytes = 1 << 20;  // replay under the lock below this
 constexpr int kMaxUnlockedRounds = 4;
+constexpr uint64_t kSyncEveryBytes = 32 << 20;
 
 }  // namespace
 
@@ -60,6 +61,8 @@ class Volume::Compactor {
       RETURN_IF_ERROR(Copy(copied_to_, end, /*replay=*/true));
       copied_to_ = end;
     }
+    RETURN_IF_ERROR(out_->Sync());  // most of it, before writers are held back
+    unlocked_ = false;
     std::lock_guard alk(v_->append_mu_);
     RETURN_IF_ERROR(Copy(copied_to_, v_->end_, /*replay=*/true));
     return Commit(sb);
@@ -102,10 +105,16 @@ class Volume::Compactor {
     return Flush();
   }
 
+  // Syncs as it goes while writers run beside it, so that neither the final
+  // sync (under the append lock) nor the kernel's writeback comes in one burst.
   Status Flush() {
     RETURN_IF_ERROR(out_->WriteAt(written_, buf_));
     written_ += buf_.size();
     buf_.clear();
+    if (unlocked_ && written_ - synced_ >= kSyncEveryBytes) {
+      RETURN_IF_ERROR(out_->Sync());
+      synced_ = written_;
+    }
     return Status::Ok();
   }
 
@@ -154,6 +163,8 @@ class Volume::Compactor {
   std::string buf_;
   std::string idx_;
   uint64_t written_ = 0;
+  uint64_t synced_ = 0;   // written_ at the last sync
+  bool unlocked_ = true;  // writers are not held back: syncing is cheap for them
   uint64_t dropped_ = 0;
   NeedleIndex::Builder builder_;
   bool committed_ = false;
