@@ -13,35 +13,12 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
-import boto3
-from botocore.config import Config
-
-KEY, SECRET = "BENCHKEY0000000000001", "bench/secret/key/000000000000000000000000"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, what):
-    for _ in range(400):
-        if proc.poll() is not None:
-            sys.exit("%s exited early (%s)" % (what, proc.returncode))
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit("%s did not start listening" % what)
-
+sys.path.insert(0, os.path.dirname(__file__))
+from bench_server import DEFAULT_BALE, BaleServer, free_port, wait_listening  # noqa: E402
 
 def wrk(url, threads, connections, seconds):
     out = subprocess.run(["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds,
@@ -59,7 +36,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--size", type=int, default=4096)
-    ap.add_argument("--bale", default=os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools", "bale"))
+    ap.add_argument("--bale", default=DEFAULT_BALE)
     a = ap.parse_args()
     for tool in ("wrk", "nginx"):
         if not shutil.which(tool) and not os.path.exists("/usr/sbin/" + tool):
@@ -68,16 +45,11 @@ def main():
     body = os.urandom(a.size)
     procs = []
     try:
-        bport = free_port()
-        bale = subprocess.Popen([a.bale, "serve", "--data", os.path.join(tmp, "bale"), "--listen",
-                                 "127.0.0.1:%d" % bport, "--log-level", "warning"] + (["--read-worker-threads", os.environ["BALE_READ_WORKERS"]] if os.environ.get("BALE_READ_WORKERS") else []),
-                                env=dict(os.environ, BALE_ROOT_ACCESS_KEY=KEY, BALE_ROOT_SECRET_KEY=SECRET),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(bale)
-        wait_listening(bport, bale, "bale serve")
-        s3 = boto3.client("s3", endpoint_url="http://127.0.0.1:%d" % bport, region_name="us-east-1",
-                          aws_access_key_id=KEY, aws_secret_access_key=SECRET,
-                          config=Config(signature_version="s3v4"))
+        read_workers = os.environ.get("BALE_READ_WORKERS")
+        bale = BaleServer(a.bale, os.path.join(tmp, "bale"),
+                          ["--read-worker-threads", read_workers] if read_workers else [])
+        s3 = bale.__enter__().s3
+        procs.append(bale.proc)
         s3.create_bucket(Bucket="bench")
         s3.put_object(Bucket="bench", Key="obj", Body=body)
         bale_url = s3.generate_presigned_url("get_object", Params={"Bucket": "bench", "Key": "obj"},

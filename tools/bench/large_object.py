@@ -18,18 +18,14 @@ import argparse
 import http.client
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 
-import boto3
-from botocore.config import Config
-
 sys.path.insert(0, os.path.dirname(__file__))
-from get_vs_nginx import KEY, SECRET, free_port, wait_listening  # noqa: E402
+from bench_server import DEFAULT_BALE, BaleServer  # noqa: E402
 
 MIB = 1 << 20
 UNITS = {"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
@@ -103,10 +99,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", type=parse_size, default=parse_size("1GiB"))
     ap.add_argument("--rss-size", type=parse_size, default=parse_size("5GiB"))
-    ap.add_argument("--bale", default=os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools", "bale"))
+    ap.add_argument("--bale", default=DEFAULT_BALE)
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bale-bench-large-", dir=os.getcwd())
-    bale = None
     try:
         probe = os.path.join(tmp, "dd.probe")
         dd_write = dd(["if=/dev/zero", "of=" + probe, "oflag=direct", "conv=fdatasync"], a.size)
@@ -115,47 +110,37 @@ def main():
         dd_read = dd(["if=" + probe, "of=/dev/null", "iflag=direct"], a.size)
         os.unlink(probe)
 
-        port = free_port()
-        bale = subprocess.Popen([a.bale, "serve", "--data", os.path.join(tmp, "bale"), "--listen",
-                                 "127.0.0.1:%d" % port, "--log-level", "warning"],
-                                env=dict(os.environ, BALE_ROOT_ACCESS_KEY=KEY, BALE_ROOT_SECRET_KEY=SECRET),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_listening(port, bale, "bale serve")
-        endpoint = "http://127.0.0.1:%d" % port
-        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=KEY,
-                          aws_secret_access_key=SECRET, config=Config(signature_version="s3v4"))
-        s3.create_bucket(Bucket="bench")
+        with BaleServer(a.bale, os.path.join(tmp, "bale")) as bale:
+            s3 = bale.s3
+            s3.create_bucket(Bucket="bench")
 
-        def url(method, key):
-            return s3.generate_presigned_url(method, Params={"Bucket": "bench", "Key": key}, ExpiresIn=3600)
+            def url(method, key):
+                return s3.generate_presigned_url(method, Params={"Bucket": "bench", "Key": key}, ExpiresIn=3600)
 
-        put_rate, _ = send(url("put_object", "big"), "PUT", a.size)
-        drop_caches()
-        get_rate, got = send(url("get_object", "big"), "GET")
-        if got != a.size:
-            sys.exit("GET returned %d bytes, not %d" % (got, a.size))
-        s3.delete_object(Bucket="bench", Key="big")
-        rss_before = peak_rss_mib(bale.pid)
-        send(url("put_object", "huge"), "PUT", a.rss_size)
-        rss = peak_rss_mib(bale.pid)
-        head = s3.head_object(Bucket="bench", Key="huge")["ContentLength"]
+            put_rate, _ = send(url("put_object", "big"), "PUT", a.size)
+            drop_caches()
+            get_rate, got = send(url("get_object", "big"), "GET")
+            if got != a.size:
+                sys.exit("GET returned %d bytes, not %d" % (got, a.size))
+            s3.delete_object(Bucket="bench", Key="big")
+            rss_before = peak_rss_mib(bale.proc.pid)
+            send(url("put_object", "huge"), "PUT", a.rss_size)
+            rss = peak_rss_mib(bale.proc.pid)
+            head = s3.head_object(Bucket="bench", Key="huge")["ContentLength"]
 
-        gib = a.size / (1 << 30)
-        print("single-stream %.2f GiB object, same disk, same run (page cache %s before reads)"
-              % (gib, "dropped" if dropped else "NOT dropped: not root"))
-        print("  %-34s %8.0f MiB/s" % ("dd write (O_DIRECT + fdatasync)", dd_write))
-        print("  %-34s %8.0f MiB/s" % ("dd write (page cache + fdatasync)", dd_buffered))
-        print("  %-34s %8.0f MiB/s   %.0f%% of dd O_DIRECT, %.0f%% of dd buffered (target >= 60%%)"
-              % ("bale PUT (durable)", put_rate, 100 * put_rate / dd_write, 100 * put_rate / dd_buffered))
-        print("  %-34s %8.0f MiB/s" % ("dd read (O_DIRECT)", dd_read))
-        print("  %-34s %8.0f MiB/s   %.0f%% of dd (target >= 60%%)" % ("bale GET (cold cache)", get_rate,
-                                                                       100 * get_rate / dd_read))
-        print("gateway peak RSS: %.0f MiB after the 1 GiB round trip, %.0f MiB after a %.1f GiB upload "
-              "(target < 256 MiB; stored %d bytes)" % (rss_before, rss, a.rss_size / (1 << 30), head))
+            gib = a.size / (1 << 30)
+            print("single-stream %.2f GiB object, same disk, same run (page cache %s before reads)"
+                  % (gib, "dropped" if dropped else "NOT dropped: not root"))
+            print("  %-34s %8.0f MiB/s" % ("dd write (O_DIRECT + fdatasync)", dd_write))
+            print("  %-34s %8.0f MiB/s" % ("dd write (page cache + fdatasync)", dd_buffered))
+            print("  %-34s %8.0f MiB/s   %.0f%% of dd O_DIRECT, %.0f%% of dd buffered (target >= 60%%)"
+                  % ("bale PUT (durable)", put_rate, 100 * put_rate / dd_write, 100 * put_rate / dd_buffered))
+            print("  %-34s %8.0f MiB/s" % ("dd read (O_DIRECT)", dd_read))
+            print("  %-34s %8.0f MiB/s   %.0f%% of dd (target >= 60%%)" % ("bale GET (cold cache)", get_rate,
+                                                                           100 * get_rate / dd_read))
+            print("gateway peak RSS: %.0f MiB after the %.2f GiB round trip, %.0f MiB after a %.1f GiB upload "
+                  "(target < 256 MiB; stored %d bytes)" % (rss_before, gib, rss, a.rss_size / (1 << 30), head))
     finally:
-        if bale:
-            bale.send_signal(signal.SIGTERM)
-            bale.wait(timeout=120)
         subprocess.run(["rm", "-rf", tmp])
 
 

@@ -12,16 +12,12 @@ usage: put_vs_store.py [--connections 64] [--seconds 10] [--bale PATH]
 import argparse
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 
-import boto3
-from botocore.config import Config
-
 sys.path.insert(0, os.path.dirname(__file__))
-from get_vs_nginx import KEY, SECRET, free_port, wait_listening  # noqa: E402
+from bench_server import DEFAULT_BALE, BaleServer  # noqa: E402
 
 LUA = r"""
 local urls = {}
@@ -42,10 +38,9 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--size", type=int, default=4096)
     ap.add_argument("--keys", type=int, default=10000)
-    ap.add_argument("--bale", default=os.path.join(os.path.dirname(__file__), "..", "..", "build", "tools", "bale"))
+    ap.add_argument("--bale", default=DEFAULT_BALE)
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="bale-bench-put-", dir=os.getcwd())
-    bale = None
     try:
         store = subprocess.run([a.bale, "bench", "store", "--dir", os.path.join(tmp, "engine"), "--sizes",
                                 "%dB" % a.size, "--writers", str(a.connections), "--seconds", str(a.seconds),
@@ -53,41 +48,31 @@ def main():
         m = re.search(r"durable write\s+\S+ \S+\s+%d\s+(\d+)" % a.connections, store)
         engine = float(m.group(1))
 
-        port = free_port()
-        bale = subprocess.Popen([a.bale, "serve", "--data", os.path.join(tmp, "bale"), "--listen",
-                                 "127.0.0.1:%d" % port, "--log-level", "warning"],
-                                env=dict(os.environ, BALE_ROOT_ACCESS_KEY=KEY, BALE_ROOT_SECRET_KEY=SECRET),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_listening(port, bale, "bale serve")
-        endpoint = "http://127.0.0.1:%d" % port
-        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=KEY,
-                          aws_secret_access_key=SECRET, config=Config(signature_version="s3v4"))
-        s3.create_bucket(Bucket="bench")
-        urls = os.path.join(tmp, "urls")
-        with open(urls, "w") as f:
-            for i in range(a.keys):
-                u = s3.generate_presigned_url("put_object", Params={"Bucket": "bench", "Key": "k%06d" % i},
-                                              ExpiresIn=3600)
-                f.write(u[len(endpoint):] + "\n")
-        script = os.path.join(tmp, "put.lua")
-        with open(script, "w") as f:
-            f.write(LUA % (urls, a.size))
-        out = subprocess.run(["wrk", "-t%d" % a.threads, "-c%d" % a.connections, "-d%ds" % a.seconds,
-                              "--latency", "-s", script, endpoint], capture_output=True, text=True,
-                             check=True).stdout
-        rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-        p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
-        print("durable PUT of %d-byte objects, %d connections, %d s, %d CPUs"
-              % (a.size, a.connections, a.seconds, os.cpu_count()))
-        print("  %-40s %10.0f writes/s" % ("store engine (bale bench store, reference)", engine))
-        print("  %-40s %10.0f PUT/s   p99 %s   errors %s" % ("bale serve (presigned SigV4 PUT)", rps, p99,
-                                                             errors.group(1) if errors else 0))
-        print("  engine / S3: %.2fx (target: within 2x)" % (engine / rps))
+        with BaleServer(a.bale, os.path.join(tmp, "bale")) as bale:
+            endpoint, s3 = bale.endpoint, bale.s3
+            s3.create_bucket(Bucket="bench")
+            urls = os.path.join(tmp, "urls")
+            with open(urls, "w") as f:
+                for i in range(a.keys):
+                    u = s3.generate_presigned_url("put_object", Params={"Bucket": "bench", "Key": "k%06d" % i},
+                                                  ExpiresIn=3600)
+                    f.write(u[len(endpoint):] + "\n")
+            script = os.path.join(tmp, "put.lua")
+            with open(script, "w") as f:
+                f.write(LUA % (urls, a.size))
+            out = subprocess.run(["wrk", "-t%d" % a.threads, "-c%d" % a.connections, "-d%ds" % a.seconds,
+                                  "--latency", "-s", script, endpoint], capture_output=True, text=True,
+                                 check=True).stdout
+            rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+            p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+            print("durable PUT of %d-byte objects, %d connections, %d s, %d CPUs"
+                  % (a.size, a.connections, a.seconds, os.cpu_count()))
+            print("  %-40s %10.0f writes/s" % ("store engine (bale bench store, reference)", engine))
+            print("  %-40s %10.0f PUT/s   p99 %s   errors %s" % ("bale serve (presigned SigV4 PUT)", rps, p99,
+                                                                 errors.group(1) if errors else 0))
+            print("  engine / S3: %.2fx (target: within 2x)" % (engine / rps))
     finally:
-        if bale:
-            bale.send_signal(signal.SIGTERM)
-            bale.wait(timeout=60)
         subprocess.run(["rm", "-rf", tmp])
 
 
