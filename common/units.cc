@@ -48,4 +48,23 @@ Result<uint64_t> ParseByteSize(std::string_view text) {
   return static_cast<uint64_t>(bytes);
 }
 
+Result<std::chrono::seconds> ParseDuration(std::string_view text) {
+  auto bad = [&] {
+    return InvalidArgumentError("'" + std::string(text) +
+                                "' is not a duration (examples: 90s, 30m, 24h, 7d)");
+  };
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') digits++;
+  if (digits == 0 || digits > 9 || text.size() - digits > 1) return bad();
+  int64_t n = 0;
+  for (size_t i = 0; i < digits; i++) n = n * 10 + (text[i] - '0');
+  switch (digits == text.size() ? 's' : text.back()) {
+    case 's': return std::chrono::seconds(n);
+    case 'm': return std::chrono::seconds(n * 60);
+    case 'h': return std::chrono::seconds(n * 3600);
+    case 'd': return std::chrono::seconds(n * 86400);
+    default: return bad();
+  }
+}
+
 }  // namespace bale

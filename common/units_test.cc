@@ -27,5 +27,20 @@ TEST_CASE("byte sizes refuse what is not a size") {
         "'10XB' is not a size (examples: 4096, 64KiB, 10GiB, 1.5GB)");
 }
 
+TEST_CASE("durations parse in seconds, minutes, hours and days") {
+  CHECK(ParseDuration("90").value() == std::chrono::seconds(90));
+  CHECK(ParseDuration("90s").value() == std::chrono::seconds(90));
+  CHECK(ParseDuration("30m").value() == std::chrono::seconds(1800));
+  CHECK(ParseDuration("24h").value() == std::chrono::seconds(86400));
+  CHECK(ParseDuration("7d").value() == std::chrono::seconds(604800));
+  CHECK(ParseDuration("0").value() == std::chrono::seconds(0));
+  for (const char* bad : {"", "h", "3x", "-1s", "1.5h", "10ms", "1234567890s", " 5s"}) {
+    CAPTURE(bad);
+    CHECK(ParseDuration(bad).status().code() == Code::kInvalidArgument);
+  }
+  CHECK(ParseDuration("3x").status().message() ==
+        "'3x' is not a duration (examples: 90s, 30m, 24h, 7d)");
+}
+
 }  // namespace
 }  // namespace bale

@@ -17,7 +17,7 @@ json::object UsageJson(const meta::UsageRecord& u) {
 }
 
 Result<json::object> BucketJson(Call& c, const meta::BucketRecord& b) {
-  ASSIGN_OR_RETURN(meta::UsageRecord usage, c.r.backends.meta->GetUsage(b.name));
+  ASSIGN_OR_RETURN(meta::UsageRecord usage, c.r.backends.meta->GetUsage(b));
   return json::object{{"name", b.name},
                       {"owner", b.owner_user_id},
                       {"created", Rfc3339(b.created_micros)},
@@ -71,7 +71,7 @@ Result<Reply> Quota(Call& c, const meta::BucketRecord& b) {
 
 Result<Reply> Usage(Call& c, const meta::BucketRecord& b, bool recount) {
   if (recount != (c.method == "POST")) return MethodNotAllowed(c);
-  ASSIGN_OR_RETURN(meta::UsageRecord counters, c.r.backends.meta->GetUsage(b.name));
+  ASSIGN_OR_RETURN(meta::UsageRecord counters, c.r.backends.meta->GetUsage(b));
   if (!recount) return Reply{200, UsageJson(counters)};
   ASSIGN_OR_RETURN(meta::UsageRecord counted, c.r.backends.meta->RecountUsage(b.name));
   json::object out = UsageJson(counted);

@@ -54,7 +54,7 @@ Result<QuotaGuard::Reservation> QuotaGuard::Reserve(const meta::BucketRecord& bu
   std::lock_guard lk(mu_);
   // Read under the lock: a write commits its counters before it gives its
   // reservation back, so no growth is ever missed by both figures.
-  ASSIGN_OR_RETURN(meta::UsageRecord usage, meta_->GetUsage(bucket.name));
+  ASSIGN_OR_RETURN(meta::UsageRecord usage, meta_->GetUsage(bucket));
   Amount& held = reserved_[bucket.bucket_id];
   Status refused;
   if (Over(bucket.quota_max_bytes, Used(usage.bytes), held.bytes, amount.bytes))

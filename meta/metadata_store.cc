@@ -105,34 +105,40 @@ Result<std::vector<AccessKeyRecord>> MetadataStore::ListAccessKeys(std::string_v
 }
 
 Status MetadataStore::DeleteAccessKey(std::string_view access_key_id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::AccessKey(access_key_id)));
-  if (!bytes.has_value())
-    return NotFoundError("no access key " + PrintableKey(access_key_id)).WithReason("NoSuchAccessKey");
-  Status st = kv_->Write(KvBatch()
-                             .Expect(rows::AccessKey(access_key_id), bytes)
-                             .Delete(rows::AccessKey(access_key_id)));
-  if (IsConditionFailed(st))  // deleted (or replaced) meanwhile: try once more from the start
-    return DeleteAccessKey(access_key_id);
-  return st;
+  const std::string row = rows::AccessKey(access_key_id);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(row));
+    if (!bytes.has_value())
+      return NotFoundError("no access key " + PrintableKey(access_key_id))
+          .WithReason("NoSuchAccessKey");
+    Status st = kv_->Write(KvBatch().Expect(row, bytes).Delete(row));
+    if (!IsConditionFailed(st)) return st;  // else replaced meanwhile: look again
+    std::this_thread::yield();
+  }
+  return TooMuchContention("delete access key " + PrintableKey(access_key_id));
 }
 
 Status MetadataStore::DeleteUser(std::string_view user_id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> user, kv_->Get(rows::User(user_id)));
-  if (!user.has_value())
-    return NotFoundError("no user " + PrintableKey(user_id)).WithReason("NoSuchUser");
-  ASSIGN_OR_RETURN(std::vector<BucketRecord> owned, ListBuckets(user_id));
-  if (!owned.empty())
-    return FailedPreconditionError("user " + PrintableKey(user_id) + " owns " +
-                                   std::to_string(owned.size()) + " bucket(s), " +
-                                   PrintableKey(owned.front().name) + " first")
-        .WithReason("UserHasBuckets");
-  ASSIGN_OR_RETURN(std::vector<AccessKeyRecord> keys, ListAccessKeys(user_id));
-  KvBatch batch;
-  batch.Expect(rows::User(user_id), user).Delete(rows::User(user_id));
-  for (const auto& k : keys) batch.Delete(rows::AccessKey(k.access_key_id));
-  Status st = kv_->Write(batch);
-  if (IsConditionFailed(st)) return DeleteUser(user_id);  // changed meanwhile: look again
-  return st;
+  const std::string row = rows::User(user_id);
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    ASSIGN_OR_RETURN(std::optional<std::string> user, kv_->Get(row));
+    if (!user.has_value())
+      return NotFoundError("no user " + PrintableKey(user_id)).WithReason("NoSuchUser");
+    ASSIGN_OR_RETURN(std::vector<BucketRecord> owned, ListBuckets(user_id));
+    if (!owned.empty())
+      return FailedPreconditionError("user " + PrintableKey(user_id) + " owns " +
+                                     std::to_string(owned.size()) + " bucket(s), " +
+                                     PrintableKey(owned.front().name) + " first")
+          .WithReason("UserHasBuckets");
+    ASSIGN_OR_RETURN(std::vector<AccessKeyRecord> keys, ListAccessKeys(user_id));
+    KvBatch batch;
+    batch.Expect(row, user).Delete(row);
+    for (const auto& k : keys) batch.Delete(rows::AccessKey(k.access_key_id));
+    Status st = kv_->Write(batch);
+    if (!IsConditionFailed(st)) return st;  // else changed meanwhile: look again
+    std::this_thread::yield();
+  }
+  return TooMuchContention("delete user " + PrintableKey(user_id));
 }
 
 // ----- Buckets -----
@@ -258,10 +264,14 @@ Result<std::vector<BucketRecord>> MetadataStore::ListAllBuckets() {
 
 Result<UsageRecord> MetadataStore::GetUsage(std::string_view bucket) {
   ASSIGN_OR_RETURN(BucketRecord record, GetBucket(bucket));
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::Usage(record.bucket_id)));
+  return GetUsage(record);
+}
+
+Result<UsageRecord> MetadataStore::GetUsage(const BucketRecord& bucket) {
+  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::Usage(bucket.bucket_id)));
   if (!bytes.has_value()) return UsageRecord{};
   auto usage = DecodeUsage(*bytes);
-  if (!usage.ok()) return usage.status().WithContext("bucket " + PrintableKey(bucket));
+  if (!usage.ok()) return usage.status().WithContext("bucket " + PrintableKey(bucket.name));
   return usage;
 }
 

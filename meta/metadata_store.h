@@ -133,6 +133,8 @@ class MetadataStore {
   Result<std::vector<BucketRecord>> ListAllBuckets();                            // by name
   // The bucket's counters, kept exact by PutObject and DeleteObject.
   Result<UsageRecord> GetUsage(std::string_view bucket);
+  // The same for a bucket record already read (one row read, not two).
+  Result<UsageRecord> GetUsage(const BucketRecord& bucket);
   // The counters recomputed by scanning every object row (for checks and repair).
   Result<UsageRecord> RecountUsage(std::string_view bucket);
 

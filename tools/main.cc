@@ -3,10 +3,8 @@
 //   bale store   a store: volumes on local drives behind the store HTTP API
 //   bale bench   benchmarks that print figures
 //   bale admin   client of a running server's admin API (tools/admin/)
-#include <cctype>
 #include <cstdio>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -65,22 +63,6 @@ int Parse(const std::string& usage, po::options_description& desc, int argc, cha
   return -1;
 }
 
-// "90s", "30m", "24h", "7d" or a plain number of seconds.
-std::optional<int64_t> ParseSeconds(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  size_t digits = 0;
-  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) digits++;
-  if (digits == 0 || digits > 9 || s.size() - digits > 1) return std::nullopt;
-  int64_t n = std::stoll(s.substr(0, digits));
-  switch (s.size() == digits ? 's' : s.back()) {
-    case 's': return n;
-    case 'm': return n * 60;
-    case 'h': return n * 3600;
-    case 'd': return n * 86400;
-    default: return std::nullopt;
-  }
-}
-
 int Serve(const char* name, int argc, char** argv) {
   const bool serve = std::string(name) == "serve";
   bale::tools::ServeOptions o;
@@ -136,24 +118,29 @@ int Serve(const char* name, int argc, char** argv) {
   }
   o.volume_size = *size;
   auto rate = bale::ParseByteSize(compact_rate);
-  auto expiry = ParseSeconds(upload_expiry);
-  auto interval = ParseSeconds(compact_interval);
-  if (!interval || *interval == 0) {
+  if (!rate.ok()) {
+    std::cerr << "bale: --compact-rate: " << rate.status().message() << "\n";
+    return 2;
+  }
+  o.compact_rate = *rate;
+  auto interval = bale::ParseDuration(compact_interval);
+  if (!interval.ok() || interval->count() == 0) {
     std::cerr << "bale: --compact-interval '" << compact_interval
               << "' is not a positive duration like 500s, 10m or 1h\n";
     return 2;
   }
-  o.compact_interval = std::chrono::seconds(*interval);
-  if (!rate.ok() || !expiry || o.compact_garbage_ratio <= 0 || o.compact_garbage_ratio > 1) {
-    std::cerr << "bale: " << (!rate.ok()  ? "--compact-rate: " + std::string(rate.status().message())
-                              : !expiry ? "--upload-expiry '" + upload_expiry +
-                                              "' is not a duration like 90s, 30m, 24h or 7d"
-                                        : std::string("--compact-garbage-ratio must be in (0, 1]"))
-              << "\n";
+  o.compact_interval = *interval;
+  auto expiry = bale::ParseDuration(upload_expiry);
+  if (!expiry.ok()) {
+    std::cerr << "bale: --upload-expiry '" << upload_expiry
+              << "' is not a duration like 90s, 30m, 24h or 7d\n";
     return 2;
   }
-  o.compact_rate = *rate;
-  o.upload_expiry = std::chrono::seconds(*expiry);
+  o.upload_expiry = *expiry;
+  if (o.compact_garbage_ratio <= 0 || o.compact_garbage_ratio > 1) {
+    std::cerr << "bale: --compact-garbage-ratio must be in (0, 1]\n";
+    return 2;
+  }
   o.drives = SplitComma(drives);
   o.domains = SplitComma(domains);
   return std::string(name) == "serve" ? bale::tools::RunServe(o) : bale::tools::RunStore(o);

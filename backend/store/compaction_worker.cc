@@ -93,8 +93,7 @@ void CompactionWorker::Compact(const VolumeStats& v) {
     Throttle(done);
   });
   uint64_t after = v.file_bytes;
-  for (const auto& now : store_->Stats())
-    if (now.id == v.id) after = now.file_bytes;
+  if (auto vol = store_->Find(v.id); vol.ok()) after = (*vol)->Stats().file_bytes;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   std::lock_guard lk(mu_);
   progress_.running = false;

@@ -72,13 +72,10 @@ Status Volume::Delete(NeedleKey key, Cookie cookie) {
 Status Volume::Release(NeedleKey key, Cookie cookie) {
   RETURN_IF_ERROR(Stat(key, cookie).status());
   if (sealed_) return FailedPreconditionError("volume " + std::to_string(id_) + " is sealed");
-  auto w = std::make_shared<PendingWrite>();
-  w->owned.push_back(NeedleWrite{key, cookie, {}});
-  auto prepared = Prepare(w->owned, /*tombstone=*/true);
-  w->frames = std::move(prepared->frames);
-  w->bytes = prepared->bytes;
+  NeedleWrite n{key, cookie, {}};
+  auto w = Prepare(std::span<const NeedleWrite>(&n, 1), /*tombstone=*/true);
+  w->owned.push_back(n);  // nobody waits: the write keeps its own copy
   w->needles = w->owned;
-  w->tombstone = true;
   {
     std::lock_guard lk(queue_mu_);
     if (!queue_.empty()) {  // a leader is at work: a later group takes it
