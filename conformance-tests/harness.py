@@ -73,6 +73,35 @@ class Server:
                             aws_access_key_id=access, aws_secret_access_key=secret,
                             config=Config(**config))
 
+    def admin(self, method, path, body=None, access=ACCESS_KEY, secret=SECRET_KEY):
+        """(HTTP status, decoded JSON or None) of one SigV4-signed admin API call
+        (docs/admin-api.md); `body` is a JSON-able value or raw bytes."""
+        import json
+        import urllib.error
+        import urllib.request
+        from botocore.auth import S3SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        url = self.endpoint + "/_bale/admin/v1/" + path
+        data = b"" if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+        headers = {"Content-Type": "application/json"} if data else {}
+        req = AWSRequest(method=method, url=url, data=data, headers=headers)
+        S3SigV4Auth(Credentials(access, secret), "s3", REGION).add_auth(req)
+        send = urllib.request.Request(url, data=data if method in ("PUT", "POST") else None, method=method,
+                                      headers=dict(req.headers.items()))
+        try:
+            with urllib.request.urlopen(send, timeout=30) as resp:
+                status, text = resp.status, resp.read()
+        except urllib.error.HTTPError as e:
+            status, text = e.code, e.read()
+        return status, (json.loads(text) if text.strip() else None)
+
+    def admin_ok(self, method, path, body=None, want=200):
+        """The decoded answer of an admin call that must answer `want`."""
+        status, doc = self.admin(method, path, body)
+        assert status == want, (method, path, status, doc)
+        return doc
+
     def aws_config(self):
         path = os.path.join(self.data, "aws-config")
         if not os.path.exists(path):
