@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <mutex>
 #include <thread>
 #include <string>
@@ -19,15 +20,18 @@ namespace bale::s3::admin {
 
 namespace json = boost::json;
 
-// Background work started by calls (compactions); joined when destroyed.
+// Compactions started by calls, on threads of their own; joined when destroyed.
 class Jobs {
  public:
   ~Jobs();
-  void Start(std::function<void()> fn);
+  // Runs `fn` for volume `id`; Running(id) is true from now until it returns.
+  void StartCompaction(uint32_t id, std::function<void()> fn);
+  bool Running(uint32_t id);
 
  private:
   std::mutex mu_;
   std::vector<std::thread> threads_;
+  std::multiset<uint32_t> running_;
 };
 
 // One admin call: "GET /_bale/admin/v1/buckets/photos/quota" has

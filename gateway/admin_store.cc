@@ -23,7 +23,9 @@ std::string_view State(const VolumeStats& v) {
   return "writable";
 }
 
-json::object VolumeJson(const VolumeStats& v) {
+// `c` knows the compactions its calls started: one asked for is reported
+// running before its thread has taken the volume.
+json::object VolumeJson(Call& c, const VolumeStats& v) {
   return {{"id", v.id},
           {"drive", v.drive},
           {"state", State(v)},
@@ -33,7 +35,7 @@ json::object VolumeJson(const VolumeStats& v) {
           {"live_bytes", v.live_bytes},
           {"garbage_ratio", v.garbage_ratio},
           {"coding", "none"},
-          {"compacting", v.compacting},
+          {"compacting", v.compacting || c.jobs->Running(v.id)},
           {"compaction_progress", v.compaction_progress},
           {"error", v.error}};
 }
@@ -76,7 +78,7 @@ Result<Reply> Compact(Call& c, const VolumeStats& v) {
   VolumeId id = v.id;
   if (!v.ok) return ErrorStatus("InvalidRequest", "Volume " + std::to_string(id) + " failed to open.");
   std::string who = c.r.user_id;
-  c.jobs->Start([store, id, who] {
+  c.jobs->StartCompaction(id, [store, id, who] {
     MakeThisThreadBackground();
     BALE_LOG(kInfo) << "volume " << id << ": compaction started by " << who;
     Status st = store->Compact(id);
@@ -85,13 +87,7 @@ Result<Reply> Compact(Call& c, const VolumeStats& v) {
     else
       BALE_LOG(kError) << "volume " << id << ": compaction failed: " << st;
   });
-  // Report it running even if the job has not taken the volume's lock yet.
-  VolumeStats now = v;
-  for (int i = 0; i < 50 && !now.compacting; ++i) {
-    ASSIGN_OR_RETURN(now, FindVolume(c, std::to_string(id)));
-    if (!now.compacting) std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return Reply{202, VolumeJson(now)};
+  return Reply{202, VolumeJson(c, v)};
 }
 
 Result<Reply> Volumes(Call& c) {
@@ -99,13 +95,13 @@ Result<Reply> Volumes(Call& c) {
   if (p.size() == 1) {
     if (c.method != "GET") return MethodNotAllowed(c);
     json::array out;
-    for (const auto& v : c.r.backends.store->Stats()) out.push_back(VolumeJson(v));
+    for (const auto& v : c.r.backends.store->Stats()) out.push_back(VolumeJson(c, v));
     return Reply{200, json::object{{"volumes", std::move(out)}}};
   }
   ASSIGN_OR_RETURN(VolumeStats v, FindVolume(c, p[1]));
   if (p.size() == 2) {
     if (c.method != "GET") return MethodNotAllowed(c);
-    return Reply{200, VolumeJson(v)};
+    return Reply{200, VolumeJson(c, v)};
   }
   if (p.size() != 3) return NoSuchPath(c);
   if (c.method != "POST") return MethodNotAllowed(c);
@@ -114,7 +110,7 @@ Result<Reply> Volumes(Call& c) {
     RETURN_IF_ERROR(c.r.backends.store->Seal(v.id));
     BALE_LOG(kInfo) << "volume " << v.id << " sealed by " << c.r.user_id;
     ASSIGN_OR_RETURN(v, FindVolume(c, p[1]));
-    return Reply{200, VolumeJson(v)};
+    return Reply{200, VolumeJson(c, v)};
   }
   if (p[2] == "encode")
     return ErrorStatus("NotImplemented",
