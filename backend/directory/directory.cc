@@ -17,13 +17,7 @@ Directory::Directory(Store* store, Clock* clock, NeedleKey floor)
     : store_(store), clock_(clock), last_key_(floor), rng_(std::random_device{}()) {}
 
 Result<std::unique_ptr<Directory>> Directory::Open(Store* store, Clock* clock) {
-  NeedleKey max_key = 0;
-  for (const auto& s : store->Stats()) {
-    if (!s.ok) continue;
-    ASSIGN_OR_RETURN(auto vol, store->Find(s.id));
-    vol->ForEachNeedle([&](NeedleKey k, uint32_t) { max_key = std::max(max_key, k); });
-  }
-  return std::unique_ptr<Directory>(new Directory(store, clock, max_key));
+  return std::unique_ptr<Directory>(new Directory(store, clock, store->MaxNeedleKey()));
 }
 
 NeedleKey Directory::NextKey() {

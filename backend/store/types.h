@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace bale {
 
@@ -16,6 +17,13 @@ struct NeedleMeta {
   Cookie cookie = 0;
   uint32_t size = 0;               // data bytes
   int64_t append_time_micros = 0;  // when the needle was appended
+};
+
+// Where a needle lies in its volume's .dat (as in a .idx record).
+struct NeedleLocation {
+  NeedleKey key = 0;
+  uint32_t offset_units = 0;  // offset / 8
+  uint32_t size = 0;          // data bytes
 };
 
 // One needle of a batch write.
@@ -42,6 +50,14 @@ struct VolumeStats {
   uint64_t index_bytes = 0;  // memory held by the in-memory index
   bool compacting = false;
   double compaction_progress = 0;  // 0..1 while compacting
+  // Redundancy (docs/formats/erasure.md).
+  std::string coding = "none";  // "none" (replicas), "encoding", "coded", "degraded"
+  double coding_progress = 0;   // 0..1 while encoding, or repairing a coded volume
+  int ec_k = 0;
+  int ec_m = 0;
+  int shards_ok = 0;  // coded: shards present and not known corrupt
+  int replicas = 1;   // not coded: copies of the .dat on distinct drives
+  std::vector<std::string> drives;  // every drive holding a copy or a shard
 };
 
 }  // namespace bale

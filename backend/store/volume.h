@@ -23,6 +23,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "backend/store/types.h"
 #include "common/clock.h"
@@ -90,6 +91,16 @@ class Volume {
   uint64_t WritableRoom() const;
   VolumeId id() const { return id_; }
   const std::string& dir() const { return dir_; }
+
+  // What encoding a sealed volume reads: the compaction revision, the .dat's
+  // path and size, and every live needle's location, sorted by key.
+  struct Image {
+    uint16_t revision = 0;
+    std::string dat_path;
+    uint64_t dat_size = 0;
+    std::vector<NeedleLocation> needles;
+  };
+  Image Snapshot() const;
 
   // Visits every live needle's index entry (for probes and tests).
   void ForEachNeedle(const std::function<void(NeedleKey key, uint32_t size)>& fn) const;

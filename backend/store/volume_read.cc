@@ -1,5 +1,7 @@
 // Reading needles: one index lookup, one pread, then key, cookie and CRC are
 // checked before a byte is returned.
+#include <algorithm>
+
 #include "backend/store/volume_internal.h"
 
 namespace bale {
@@ -50,6 +52,22 @@ Result<NeedleMeta> Volume::Stat(NeedleKey key, Cookie cookie) const {
   if (h->cookie != cookie)
     return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
   return NeedleMeta{h->key, h->cookie, h->size, h->append_time_micros};
+}
+
+Volume::Image Volume::Snapshot() const {
+  Image out;
+  std::lock_guard alk(append_mu_);
+  std::shared_lock g(gen_mu_);
+  out.revision = gen_->superblock.revision;
+  out.dat_path = DatPath(dir_, id_);
+  out.dat_size = end_;
+  out.needles.reserve(gen_->index->size());
+  gen_->index->ForEach([&](const IndexEntry& e) {
+    out.needles.push_back({e.key, e.offset_units, e.size});
+  });
+  std::sort(out.needles.begin(), out.needles.end(),
+            [](const NeedleLocation& a, const NeedleLocation& b) { return a.key < b.key; });
+  return out;
 }
 
 void Volume::ForEachNeedle(const std::function<void(NeedleKey, uint32_t)>& fn) const {
