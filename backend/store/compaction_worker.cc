@@ -46,7 +46,7 @@ void CompactionWorker::Stop() {
 }
 
 bool CompactionWorker::Eligible(const VolumeStats& v) const {
-  return v.ok && !(v.read_only && !v.sealed) && !v.compacting &&
+  return v.ok && v.coding == "none" && !(v.read_only && !v.sealed) && !v.compacting &&
          v.garbage_ratio >= options_.min_garbage_ratio &&
          GarbageBytes(v) >= options_.min_garbage_bytes;
 }
