@@ -14,6 +14,7 @@
 #include "common/units.h"
 #include "tools/admin/commands.h"
 #include "tools/bench_ec.h"
+#include "tools/bench_s3/command.h"
 #include "tools/bench_store.h"
 #include "tools/serve.h"
 
@@ -29,6 +30,8 @@ constexpr char kUsage[] =
     "  store         run a store: volumes on local drives behind the store HTTP API\n"
     "  bench store   measure the volume engine: durable writes, reads, index RAM, open time\n"
     "  bench ec      measure the Reed-Solomon codec against bare jerasure and memcpy\n"
+    "  bench s3      load-test any S3 endpoint (SigV4): put/get/head/delete/list/mixed\n"
+    "  bench null-server  answer every HTTP request at once (the ceiling of bench s3)\n"
     "  admin         manage a running server: buckets, quotas, users, keys, volumes\n"
     "\n"
     "Run 'bale <command> --help' for a command's options.\n";
@@ -238,12 +241,16 @@ int main(int argc, char** argv) {
   }
   if (cmd == "bench") {
     if (argc < 3 || std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h") {
-      std::cout << "usage: bale bench store|ec [options]\n";
+      std::cout << "usage: bale bench store|ec|s3|null-server [options]\n";
       return argc < 3 ? 2 : 0;
     }
     if (std::string(argv[2]) == "store") return BenchStore(argc - 2, argv + 2);
     if (std::string(argv[2]) == "ec") return BenchEc(argc - 2, argv + 2);
-    std::cerr << "bale: unknown benchmark '" << argv[2] << "' (known: store, ec)\n";
+    if (std::string(argv[2]) == "s3") return bale::bench_s3::RunS3BenchCommand(argc - 2, argv + 2);
+    if (std::string(argv[2]) == "null-server") {
+      return bale::bench_s3::RunNullServerCommand(argc - 2, argv + 2);
+    }
+    std::cerr << "bale: unknown benchmark '" << argv[2] << "' (known: store, ec, s3, null-server)\n";
     return 2;
   }
   std::cerr << "bale: unknown command '" << cmd << "'\n\n" << kUsage;
