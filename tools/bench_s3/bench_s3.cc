@@ -178,7 +178,7 @@ int RunS3Bench(const S3BenchOptions& o, std::ostream& out, std::ostream& err) {
   S3BenchReport report;
   report.bucket_created = o.bucket.empty();
   report.bucket = o.bucket.empty() ? "bale-bench-" + RandomString(8, kNameAlphabet) : o.bucket;
-  report.key_prefix = "bb-" + RandomString(6, kNameAlphabet);
+  report.key_prefix = o.prefix.empty() ? "bb-" + RandomString(6, kNameAlphabet) : o.prefix;
   const bool fresh_puts = o.workload == "put" && o.objects == 0;
   report.objects = fresh_puts ? 0 : DefaultObjects(o);
 
@@ -198,7 +198,7 @@ int RunS3Bench(const S3BenchOptions& o, std::ostream& out, std::ostream& err) {
   int rc = 0;
 
   // Prepare: write the objects the workload reads.
-  if (NeedsObjects(o)) {
+  if (NeedsObjects(o) && o.prepare) {
     SequentialOps prepare(Op::kPut, report.objects, o.sizes);
     Phase phase;
     phase.source = &prepare;

@@ -25,6 +25,9 @@ struct S3BenchOptions {
   std::string endpoint = "http://127.0.0.1:9000";
   auth::SigningCredentials credentials;
   std::string bucket;            // empty: create bale-bench-XXXXXXXX and delete it after
+  std::string prefix;            // of every key; empty: bb-XXXXXX, new each run
+  bool prepare = true;           // false: the objects are there already (an earlier --keep
+                                 // run with the same --prefix, or a static server)
   std::string workload = "get";  // put, get, head, delete, list or mixed
   WorkloadMix mix = WorkloadMix::Only(Op::kGet);
   SizeDistribution sizes = SizeDistribution::Fixed(4096);

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <iostream>
 #include <optional>
@@ -83,6 +84,9 @@ int RunS3BenchCommand(int argc, char** argv) {
       ("secret-key", po::value(&o.credentials.secret), "secret key (default: $AWS_SECRET_ACCESS_KEY)")
       ("region", po::value(&o.credentials.region)->default_value(o.credentials.region), "SigV4 region")
       ("bucket", po::value(&o.bucket), "bucket to use (default: create bale-bench-XXXXXXXX, delete it after)")
+      ("prefix", po::value(&o.prefix), "key prefix, letters, digits and '-' (default: bb-XXXXXX, new each run)")
+      ("no-prepare", "the objects exist already (an earlier --keep run with this --bucket and --prefix, "
+       "or a static server): do not write them")
       ("workload", po::value(&o.workload)->default_value(o.workload), "put, get, head, delete, list or mixed")
       ("mix", po::value(&mix), "ratios of a mixed workload, e.g. get=90,put=10 (default get=90,put=10)")
       ("size", po::value(&size)->default_value(size),
@@ -132,6 +136,20 @@ int RunS3BenchCommand(int argc, char** argv) {
   if (vm.count("objects") && o.objects == 0) return Usage("--objects must be at least 1");
   if (vm.count("ops") && o.ops == 0) return Usage("--ops must be at least 1");
   if (o.list_max_keys < 1 || o.list_max_keys > 1000) return Usage("--list-keys must be 1 to 1000");
+  o.prepare = vm.count("no-prepare") == 0;
+  if (!o.prepare && o.bucket.empty()) return Usage("--no-prepare needs --bucket");
+  if (o.prefix.size() > 200) return Usage("--prefix is longer than 200 characters");
+  for (char ch : o.prefix) {
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-') {
+      return Usage("--prefix '" + o.prefix + "' may hold only letters, digits and '-'");
+    }
+  }
+  for (char ch : o.bucket) {  // the loop puts it in paths unencoded
+    if (!std::islower(static_cast<unsigned char>(ch)) &&
+        !std::isdigit(static_cast<unsigned char>(ch)) && ch != '-' && ch != '.') {
+      return Usage("--bucket '" + o.bucket + "' is not a bucket name (a-z, 0-9, '-', '.')");
+    }
+  }
   if (o.credentials.access_key.empty() || o.credentials.secret.empty()) {
     return Usage(
         "no credentials: give --access-key and --secret-key or set AWS_ACCESS_KEY_ID and "
