@@ -4,6 +4,7 @@
 // (gateway/testing/ has in-memory implementations).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -47,6 +48,22 @@ struct HttpResponseHead {
   std::optional<uint64_t> content_length;
 };
 
+// How a response that may take long is kept alive, the way S3 keeps a long
+// CompleteMultipartUpload alive: if the handler has not answered `delay`
+// after ResponseSink::StartKeepAlive(), the server sends `head` (its body
+// streamed, chunked), then `preamble` and `filler`, then `filler` again every
+// `interval`, until the handler calls StopKeepAlive(). What the handler then
+// writes follows in the same body, so the whole body must still parse:
+// `preamble` is what must come first (an XML declaration: whitespace before
+// one is not well-formed XML), `filler` what the client's parser skips.
+struct KeepAlive {
+  HttpResponseHead head;
+  std::string preamble;
+  std::string filler = " ";
+  std::chrono::milliseconds delay{1000};
+  std::chrono::milliseconds interval{1000};
+};
+
 // Where a handler sends its one response: whole with Send(), or streamed with
 // Begin(), Write()..., End(). For HEAD requests, 204 and 304 no body is sent
 // whatever the handler passes (Content-Length is kept).
@@ -62,6 +79,15 @@ class ResponseSink {
   virtual Status End() = 0;
   // True once a response has been started.
   virtual bool started() const = 0;
+
+  // Starts keeping the response alive (see KeepAlive) while the handler
+  // works on. Until StopKeepAlive() the handler must not touch the sink. A
+  // sink may not support it (the default): then nothing is sent early.
+  virtual void StartKeepAlive(KeepAlive keep_alive) { (void)keep_alive; }
+  // Stops the keep-alive. True if its head went out: the response has started
+  // and the handler finishes it with Write() and End(). False if nothing was
+  // sent: the handler answers as usual. Idempotent.
+  virtual bool StopKeepAlive() { return false; }
 };
 
 }  // namespace bale::s3

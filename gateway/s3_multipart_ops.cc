@@ -8,6 +8,7 @@
 #include <optional>
 #include <random>
 #include <set>
+#include <thread>
 
 #include "auth/checksum.h"
 #include "auth/encoding.h"
@@ -24,6 +25,10 @@ namespace {
 
 constexpr size_t kMaxCompleteBody = 4 << 20;  // 10,000 parts with checksums fit
 constexpr size_t kMaxListParts = 1000;
+// A kept-alive completion's body: the declaration first (nothing may precede
+// it in XML), then filler, which XML parsers skip before the root element.
+constexpr std::string_view kXmlDeclaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+constexpr std::string_view kKeepAliveFiller = " ";
 const std::set<std::string, std::less<>> kChecksumAlgorithms = {"CRC32", "CRC32C", "SHA1", "SHA256",
                                                                 "CRC64NVME"};
 
@@ -158,6 +163,73 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
   return o;
 }
 
+// The document of a failure found after a kept-alive 200 went out: S3's
+// <Error>, inside that 200's body (SDKs look for it there).
+std::string ErrorDocument(const S3Request& r, const Status& st) {
+  S3Error e = FromStatus(st);
+  if (e.code == "NoSuchBucket") e.details.emplace_back("BucketName", r.route.bucket);
+  std::string resource = r.head.target.substr(0, r.head.target.find('?'));
+  return ErrorXml(e, resource, r.request_id, r.request_id);
+}
+
+// `xml` after its XML declaration, if it has one.
+std::string_view WithoutDeclaration(std::string_view xml) {
+  if (!xml.starts_with("<?xml")) return xml;
+  size_t end = xml.find("?>");
+  if (end == std::string_view::npos) return xml;
+  xml.remove_prefix(end + 2);
+  while (!xml.empty() && (xml.front() == '\n' || xml.front() == '\r')) xml.remove_prefix(1);
+  return xml;
+}
+
+// Everything of a completion after its part list is read: the checks against
+// the stored parts, the object record, the parts left out freed. Returns the
+// CompleteMultipartUploadResult document.
+Result<std::string> CompleteUpload(S3Request& r, const meta::BucketRecord& bucket,
+                                   const meta::UploadRecord& upload,
+                                   const std::vector<CompletePart>& listed) {
+  if (r.options.test_complete_delay.count() > 0)
+    std::this_thread::sleep_for(r.options.test_complete_delay);
+  const int64_t now = r.backends.clock->NowMicros();
+  QuotaGuard::Reservation room;  // the object's, held past the commit
+  auto done = r.backends.meta->CompleteUpload(
+      bucket.name, upload.upload_id,
+      [&](const meta::UploadRecord& u,
+          const std::vector<meta::PartRecord>& parts) -> Result<meta::ObjectRecord> {
+        ASSIGN_OR_RETURN(meta::ObjectRecord object, BuildObject(listed, u, parts, now));
+        room.Release();
+        ASSIGN_OR_RETURN(room, ReserveObjectRoom(r, bucket, object.key, object.size));
+        return object;
+      });
+  if (!done.ok()) {
+    if (done.status().code() == Code::kNotFound && done.status().reason() != "NoSuchBucket")
+      return ErrorStatus("NoSuchUpload");
+    return done.status();
+  }
+  if (done->replaced) ReleaseChunks(r.backends, done->replaced->chunks);
+  size_t next = 0;
+  for (const meta::PartRecord& p : done->parts) {  // free the parts left out
+    while (next < listed.size() && listed[next].part_number < p.part_number) ++next;
+    bool used = next < listed.size() && listed[next].part_number == p.part_number &&
+                Lower(Unquote(listed[next].etag)) == p.etag;
+    if (!used) ReleaseChunks(r.backends, p.chunks);
+  }
+
+  std::string host(r.head.Header("host"));
+  XmlDoc doc("CompleteMultipartUploadResult");
+  XmlDoc::Add(doc.root(), "Location",
+              "http://" + host + r.head.target.substr(0, r.head.target.find('?')));
+  XmlDoc::Add(doc.root(), "Bucket", bucket.name);
+  XmlDoc::Add(doc.root(), "Key", done->object.key);
+  XmlDoc::Add(doc.root(), "ETag", "\"" + done->object.etag + "\"");
+  for (const auto& [alg, value] : done->object.checksums) {
+    XmlDoc::Add(doc.root(), ("Checksum" + alg).c_str(), value);
+    if (auto known = auth::ChecksumAlgorithmFromName(alg))
+      XmlDoc::Add(doc.root(), "ChecksumType", std::string(ChecksumTypeName(*known)));
+  }
+  return doc.str();
+}
+
 }  // namespace
 
 Result<uint64_t> NumberParam(const S3Request& r, const char* name, uint64_t fallback, uint64_t min,
@@ -274,44 +346,26 @@ Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
   for (size_t i = 1; i < listed.size(); ++i)
     if (listed[i].part_number <= listed[i - 1].part_number) return ErrorStatus("InvalidPartOrder");
 
-  const int64_t now = r.backends.clock->NowMicros();
-  QuotaGuard::Reservation room;  // the object's, held past the commit
-  auto done = r.backends.meta->CompleteUpload(
-      bucket.name, upload.upload_id,
-      [&](const meta::UploadRecord& u,
-          const std::vector<meta::PartRecord>& parts) -> Result<meta::ObjectRecord> {
-        ASSIGN_OR_RETURN(meta::ObjectRecord object, BuildObject(listed, u, parts, now));
-        room.Release();
-        ASSIGN_OR_RETURN(room, ReserveObjectRoom(r, bucket, object.key, object.size));
-        return object;
-      });
-  if (!done.ok()) {
-    if (done.status().code() == Code::kNotFound && done.status().reason() != "NoSuchBucket")
-      return ErrorStatus("NoSuchUpload");
-    return done.status();
+  // What follows may take long (thousands of parts): S3 then answers 200 at
+  // once and keeps the connection alive with whitespace, so clients' read
+  // timeouts do not fire; the outcome, success or <Error>, ends the body.
+  r.sink.StartKeepAlive(KeepAlive{{200, r.Headers({{"Content-Type", "application/xml"}}), {}},
+                                  std::string(kXmlDeclaration),
+                                  std::string(kKeepAliveFiller),
+                                  r.options.complete_keep_alive_delay,
+                                  r.options.complete_keep_alive_interval});
+  Result<std::string> result = CompleteUpload(r, bucket, upload, listed);
+  if (!r.sink.StopKeepAlive()) {
+    if (!result.ok()) return result.status();
+    return r.SendXml(200, *result);
   }
-  if (done->replaced) ReleaseChunks(r.backends, done->replaced->chunks);
-  size_t next = 0;
-  for (const meta::PartRecord& p : done->parts) {  // free the parts left out
-    while (next < listed.size() && listed[next].part_number < p.part_number) ++next;
-    bool used = next < listed.size() && listed[next].part_number == p.part_number &&
-                Lower(Unquote(listed[next].etag)) == p.etag;
-    if (!used) ReleaseChunks(r.backends, p.chunks);
-  }
-
-  std::string host(r.head.Header("host"));
-  XmlDoc doc("CompleteMultipartUploadResult");
-  XmlDoc::Add(doc.root(), "Location",
-              "http://" + host + r.head.target.substr(0, r.head.target.find('?')));
-  XmlDoc::Add(doc.root(), "Bucket", bucket.name);
-  XmlDoc::Add(doc.root(), "Key", done->object.key);
-  XmlDoc::Add(doc.root(), "ETag", "\"" + done->object.etag + "\"");
-  for (const auto& [alg, value] : done->object.checksums) {
-    XmlDoc::Add(doc.root(), ("Checksum" + alg).c_str(), value);
-    if (auto known = auth::ChecksumAlgorithmFromName(alg))
-      XmlDoc::Add(doc.root(), "ChecksumType", std::string(ChecksumTypeName(*known)));
-  }
-  return r.SendXml(200, doc.str());
+  // The 200 and the XML declaration are out: the document follows them.
+  std::string document = result.ok() ? *std::move(result) : ErrorDocument(r, result.status());
+  RETURN_IF_ERROR(r.sink.Write(WithoutDeclaration(document)));
+  RETURN_IF_ERROR(r.sink.End());
+  // A failure is still returned, so the service logs it as it logs any; it
+  // sends nothing more, as the response has started.
+  return result.status();
 }
 
 Status AbortMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {

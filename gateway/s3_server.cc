@@ -116,36 +116,20 @@ class Exchange final : public RequestBody, public ResponseSink {
 
   Status Begin(const HttpResponseHead& head) override {
     if (started_) return InternalError("a response was already started");
-    started_ = true;
-    keep_alive_ = KeepAliveNow();
-    res_.result(static_cast<unsigned>(head.status));
-    res_.version(version_);
-    res_.set(http::field::server, kServerName);
-    for (const auto& [name, value] : head.headers) res_.insert(name, value);
-    res_.keep_alive(keep_alive_);
-    no_body_ = NoBody(head.status);
+    StartResponse(head);
     if (no_body_) {
       if (head.content_length && head.status != 204 && head.status != 304)
         res_.set(http::field::content_length, std::to_string(*head.content_length));
       http::response<http::empty_body> bare{res_.base()};
       return Check(BlockOn(strand_, WriteBare(std::move(bare))));
     }
-    if (head.content_length)
-      res_.content_length(*head.content_length);
-    else
-      res_.chunked(true);
-    res_.body().data = nullptr;
-    res_.body().more = true;
     return Check(BlockOn(strand_, WriteHeader()));
   }
 
   Status Write(std::string_view chunk) override {
     if (!started_) return InternalError("Write() before Begin()");
     if (no_body_ || chunk.empty()) return Status::Ok();
-    res_.body().data = const_cast<char*>(chunk.data());
-    res_.body().size = chunk.size();
-    res_.body().more = true;
-    return Check(BlockOn(strand_, WriteBody()));
+    return Check(BlockOn(strand_, WriteChunk(chunk)));
   }
 
   Status End() override {
@@ -199,6 +183,31 @@ class Exchange final : public RequestBody, public ResponseSink {
   }
 
   bool started() const override { return started_; }
+
+  // The keep-alive runs on the strand (a timer, then async writes), so no
+  // thread waits for it; only StopKeepAlive() blocks, on the worker.
+  void StartKeepAlive(KeepAlive keep_alive) override {
+    // Not for HTTP/1.0, which has no chunked encoding to stream an unknown length.
+    if (started_ || heartbeat_ || head_request_ || version_ < 11) return;
+    heartbeat_ = std::make_unique<Heartbeat>(std::move(keep_alive), strand_);
+    asio::co_spawn(strand_, KeepAliveLoop(*heartbeat_),
+                   [hb = heartbeat_.get()](std::exception_ptr) { hb->done.set_value(); });
+  }
+
+  bool StopKeepAlive() override {
+    if (!heartbeat_) return started_;
+    Heartbeat& hb = *heartbeat_;
+    std::promise<void> stopped;
+    asio::post(strand_, [&hb, &stopped] {
+      hb.stop = true;
+      hb.timer.cancel();
+      stopped.set_value();
+    });
+    stopped.get_future().wait();
+    hb.done.get_future().wait();  // a write in flight ends first
+    heartbeat_.reset();
+    return started_;
+  }
   // A response cut short (a handler that failed mid-stream) ends the
   // connection: the client must not wait for the bytes it was promised.
   bool keep_alive() const { return keep_alive_ && !failed_ && (no_body_ || ended_); }
@@ -213,6 +222,56 @@ class Exchange final : public RequestBody, public ResponseSink {
            !(expect_continue_ && !continue_sent_);
   }
   bool NoBody(int status) const { return head_request_ || status == 204 || status == 304; }
+
+  // Sets up res_ for a response streamed with Begin() (or the keep-alive).
+  void StartResponse(const HttpResponseHead& head) {
+    started_ = true;
+    keep_alive_ = KeepAliveNow();
+    res_.result(static_cast<unsigned>(head.status));
+    res_.version(version_);
+    res_.set(http::field::server, kServerName);
+    for (const auto& [name, value] : head.headers) res_.insert(name, value);
+    res_.keep_alive(keep_alive_);
+    no_body_ = NoBody(head.status);
+    if (no_body_) return;
+    if (head.content_length)
+      res_.content_length(*head.content_length);
+    else
+      res_.chunked(true);
+    res_.body().data = nullptr;
+    res_.body().more = true;
+  }
+
+  // A response kept alive: its state, touched only on the strand between
+  // StartKeepAlive() and StopKeepAlive().
+  struct Heartbeat {
+    Heartbeat(KeepAlive k, const asio::any_io_executor& strand)
+        : keep_alive(std::move(k)), timer(strand) {}
+    KeepAlive keep_alive;
+    asio::steady_timer timer;
+    bool stop = false;
+    std::promise<void> done;  // set when KeepAliveLoop() has returned
+  };
+
+  // On the strand: waits `delay`, then sends the head, the preamble and the
+  // filler every `interval` until told to stop. The head and preamble always
+  // go out together, so the body never starts with filler.
+  asio::awaitable<void> KeepAliveLoop(Heartbeat& hb) {
+    const KeepAlive& k = hb.keep_alive;
+    hb.timer.expires_after(k.delay);
+    co_await hb.timer.async_wait(kNoThrow);
+    if (hb.stop) co_return;
+    StartResponse(k.head);
+    IoResult r = co_await WriteHeader();
+    if (!r.ec) r = co_await WriteChunk(k.preamble);
+    while (!r.ec && !hb.stop) {
+      r = co_await WriteChunk(k.filler);
+      if (r.ec || hb.stop) break;
+      hb.timer.expires_after(k.interval);
+      co_await hb.timer.async_wait(kNoThrow);
+    }
+    if (r.ec) failed_ = true;
+  }
 
   Status Check(const IoResult& r) {
     if (!r.ec) return Status::Ok();
@@ -249,6 +308,14 @@ class Exchange final : public RequestBody, public ResponseSink {
     co_return IoResult{ec};
   }
 
+  asio::awaitable<IoResult> WriteChunk(std::string_view chunk) {
+    if (chunk.empty()) co_return IoResult{};
+    res_.body().data = const_cast<char*>(chunk.data());
+    res_.body().size = chunk.size();
+    res_.body().more = true;
+    co_return co_await WriteBody();
+  }
+
   asio::awaitable<IoResult> WriteBody() {
     conn_.stream.expires_after(options_.body_timeout);
     auto [ec, n] = co_await http::async_write(conn_.stream, sr_, kNoThrow);
@@ -272,6 +339,7 @@ class Exchange final : public RequestBody, public ResponseSink {
   bool no_body_ = false;
   bool keep_alive_ = false;
   bool failed_ = false;
+  std::unique_ptr<Heartbeat> heartbeat_;  // while a keep-alive runs
   std::optional<http::response<http::string_body>> pending_;
   http::response<http::buffer_body> res_;
   http::response_serializer<http::buffer_body> sr_{res_};
@@ -334,12 +402,14 @@ class S3Server::Impl {
           read ? read_workers_.get_executor() : listener_.workers(), asio::use_awaitable));
       Exchange exchange(*conn, parser, strand, options_, listener_, keep_alive_allowed,
                         prefetched);
+      std::string failure = "the handler sent no response";
       try {
         handler_(head, exchange, exchange);
-        if (!exchange.started()) SendInternalError(exchange, head, "the handler sent no response");
       } catch (const std::exception& e) {
-        if (!exchange.started()) SendInternalError(exchange, head, e.what());
+        failure = e.what();
       }
+      exchange.StopKeepAlive();  // one the handler left running (it threw, say)
+      if (!exchange.started()) SendInternalError(exchange, head, failure);
       co_await asio::post(strand, asio::use_awaitable);
       co_await exchange.WritePending();
       bool keep_alive = exchange.keep_alive();

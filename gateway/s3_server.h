@@ -2,7 +2,9 @@
 // an io thread, then the handler runs on the worker pool with a blocking
 // RequestBody and ResponseSink bridged to the connection (bodies stream both
 // ways; nothing is buffered whole). Timeouts on idle, header and body; a
-// header size limit; SIGTERM-style drain through Stop().
+// header size limit; SIGTERM-style drain through Stop(). A keep-alive
+// (ResponseSink::StartKeepAlive) is a timer and async writes on the
+// connection's strand: no thread sleeps or blocks for it.
 //
 // Thread-safety: Start() and Stop() from any thread, not concurrently.
 #pragma once

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <doctest.h>
@@ -255,6 +257,124 @@ TEST_CASE("Stop() lets a request in flight finish") {
   CHECK(r.starts_with("HTTP/1.1 200 OK\r\n"));
   CHECK(r.find("Connection: close\r\n") != std::string::npos);
   CHECK(r.ends_with("\r\n\r\n2"));
+}
+
+// Keep-alive test handler: "/slow/N" keeps its answer alive (a 50 ms delay,
+// then filler every 20 ms) while it works N ms, then finishes "<Done/>" in
+// whichever way StopKeepAlive() says; "/throw/N" throws after N ms instead.
+struct SlowHandler {
+  static constexpr char kPreamble[] = "<?xml version=\"1.0\"?>\n";
+  std::atomic<int> finished{0};  // handlers past their work
+  std::atomic<int> streamed{0};  // StopKeepAlive() answered true
+  void operator()(const HttpRequestHead& req, RequestBody&, ResponseSink& sink) {
+    bool throws = req.target.starts_with("/throw/");
+    int ms = std::stoi(req.target.substr(req.target.rfind('/') + 1));
+    sink.StartKeepAlive(KeepAlive{{200, {{"Content-Type", "application/xml"}}, {}},
+                                  kPreamble,
+                                  " ",
+                                  std::chrono::milliseconds(50),
+                                  std::chrono::milliseconds(20)});
+    usleep(static_cast<useconds_t>(ms) * 1000);
+    finished++;
+    if (throws) throw std::runtime_error("failed while kept alive");
+    if (sink.StopKeepAlive()) {
+      streamed++;
+      REQUIRE(sink.started());
+      REQUIRE(sink.Write("<Done/>").ok());
+      REQUIRE(sink.End().ok());
+    } else {
+      REQUIRE(sink.Send({200, {{"Content-Type", "application/xml"}}, {}},
+                        std::string(kPreamble) + "<Done/>")
+                  .ok());
+    }
+  }
+};
+
+// The body of a chunked response (`raw` holds exactly one, headers first);
+// nullopt if the chunks do not end with the last chunk.
+std::optional<std::string> Dechunk(const std::string& raw) {
+  size_t at = raw.find("\r\n\r\n");
+  if (at == std::string::npos) return std::nullopt;
+  at += 4;
+  std::string body;
+  for (;;) {
+    size_t eol = raw.find("\r\n", at);
+    if (eol == std::string::npos) return std::nullopt;
+    size_t size = std::stoul(raw.substr(at, eol - at), nullptr, 16);
+    if (size == 0) return raw.compare(eol, 4, "\r\n\r\n") == 0 ? std::optional(body) : std::nullopt;
+    if (raw.size() < eol + 2 + size + 2) return std::nullopt;
+    body += raw.substr(eol + 2, size);
+    at = eol + 2 + size + 2;
+  }
+}
+
+TEST_CASE("a slow answer kept alive: 200 at the delay, preamble, filler, then the rest") {
+  SlowHandler h;
+  S3Server server(S3ServerOptions{},
+                  [&](const HttpRequestHead& r, RequestBody& b, ResponseSink& s) { h(r, b, s); });
+  REQUIRE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("POST /slow/400 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  std::string r = c.ReadUntil("\r\n\r\n");
+  CHECK(h.finished == 0);  // the head came while the handler was still at work
+  REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(r.find("Transfer-Encoding: chunked\r\n") != std::string::npos);
+  CHECK(r.find("Content-Length") == std::string::npos);
+  r = c.ReadUntil("\r\n0\r\n\r\n");
+  CHECK(h.streamed == 1);
+  auto body = Dechunk(r);
+  REQUIRE(body.has_value());
+  std::string preamble = SlowHandler::kPreamble;
+  REQUIRE(body->starts_with(preamble));
+  REQUIRE(body->ends_with("<Done/>"));
+  std::string filler = body->substr(preamble.size(), body->size() - preamble.size() - 7);
+  CHECK(filler == std::string(filler.size(), ' '));
+  CHECK(filler.size() >= 3);  // 350 ms of 20 ms intervals; >= 3 even on a loaded machine
+  CHECK(filler.size() <= 18);
+
+  c.Clear();  // the connection stays open for the next request
+  c.Send("POST /slow/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  r = c.ReadUntil("<Done/>");
+  CHECK(r.starts_with("HTTP/1.1 200 OK\r\n"));
+}
+
+TEST_CASE("an answer ready before the keep-alive delay is sent as if there were none") {
+  SlowHandler h;
+  S3Server server(S3ServerOptions{},
+                  [&](const HttpRequestHead& r, RequestBody& b, ResponseSink& s) { h(r, b, s); });
+  REQUIRE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("POST /slow/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+  std::string r = c.ReadUntil("<Done/>");
+  REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  std::string body = std::string(SlowHandler::kPreamble) + "<Done/>";
+  CHECK(r.find("Content-Length: " + std::to_string(body.size()) + "\r\n") != std::string::npos);
+  CHECK(r.find("chunked") == std::string::npos);
+  CHECK(r.substr(r.find("\r\n\r\n") + 4) == body);
+  CHECK(h.streamed == 0);
+}
+
+TEST_CASE(
+    "a handler that throws while kept alive: the body is cut short and the connection closed") {
+  SlowHandler h;
+  S3Server server(S3ServerOptions{},
+                  [&](const HttpRequestHead& r, RequestBody& b, ResponseSink& s) { h(r, b, s); });
+  REQUIRE(server.Start().ok());
+  {
+    RawClient c(server.port());
+    c.Send("POST /throw/200 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    std::string r = c.ReadToEof();
+    REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(r.find(SlowHandler::kPreamble) != std::string::npos);
+    CHECK_FALSE(Dechunk(r).has_value());  // no last chunk: the client knows it is cut
+  }
+  {
+    RawClient c(server.port());  // thrown before the delay: an ordinary 500
+    c.Send("POST /throw/0 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n");
+    std::string r = c.ReadUntil("</Error>");
+    REQUIRE(r.starts_with("HTTP/1.1 500 Internal Server Error\r\n"));
+    CHECK(r.find("<Code>InternalError</Code>") != std::string::npos);
+  }
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "gateway/s3_service.h"
 
+#include <cstdlib>
 #include <optional>
 
 #include "common/log.h"
@@ -37,6 +38,15 @@ class MetadataSecrets : public auth::SecretStore {
   meta::MetadataStore* meta_;
   std::optional<meta::AccessKeyRecord> key_;
 };
+
+// Tests only: BALE_TEST_COMPLETE_DELAY_MS sets test_complete_delay, so a
+// black-box test can watch a slow completion kept alive
+// (conformance-tests/test_multipart_keepalive.py).
+S3ServiceOptions WithTestHooks(S3ServiceOptions o) {
+  if (const char* ms = std::getenv("BALE_TEST_COMPLETE_DELAY_MS"))
+    o.test_complete_delay = std::chrono::milliseconds(std::strtoll(ms, nullptr, 10));
+  return o;
+}
 
 bool IsRead(Op op) {
   return op == Op::kListObjects || op == Op::kListObjectsV2 || op == Op::kHeadBucket ||
@@ -95,7 +105,7 @@ void ReleaseChunks(const S3Backends& b, const std::vector<meta::Chunk>& chunks) 
 class S3Service::Impl {
  public:
   Impl(S3Backends backends, S3ServiceOptions options)
-      : backends_(backends), options_(std::move(options)) {}
+      : backends_(backends), options_(WithTestHooks(std::move(options))) {}
 
   void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
     S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}, &quotas_};

@@ -5,6 +5,7 @@
 // Thread-safety: Handle() is called concurrently from the server's workers.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,15 @@ struct S3ServiceOptions {
   std::string region = "us-east-1";
   std::vector<std::string> domains;  // for virtual-hosted-style requests
   uint64_t chunk_size = 8ull << 20;  // objects are stored as needles of at most this
+  // A CompleteMultipartUpload still at work after this long answers 200 at
+  // once and sends whitespace every `complete_keep_alive_interval` until its
+  // result (or <Error>) follows in the body, as S3 does.
+  std::chrono::milliseconds complete_keep_alive_delay{1000};
+  std::chrono::milliseconds complete_keep_alive_interval{2000};
+  // For tests only (the environment's BALE_TEST_COMPLETE_DELAY_MS sets it):
+  // every completion waits this long after reading its part list, so a slow
+  // completion can be observed from outside.
+  std::chrono::milliseconds test_complete_delay{0};
 };
 
 struct S3Backends {
