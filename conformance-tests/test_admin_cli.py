@@ -470,8 +470,9 @@ class StoreTest(unittest.TestCase):
         self.assertEqual(drives[0].split(), ["PATH", "STATE", "VOLUMES", "BROKEN", "TOTAL", "FREE"])
         self.assertRegex(drives[1], r"^%s +ok +%d +0 " % (re.escape(v["drive"]), len(volumes)))
         refused(self, ["volume", "info", "99"], "NoSuchVolume")
-        self.assertEqual(refused(self, ["volume", "encode", "1"], "NotImplemented"),
-                         "error: NotImplemented: Erasure coding of volumes is not implemented yet in this version.\n")
+        self.assertEqual(refused(self, ["volume", "encode", "1"], "InvalidRequest"),
+                         "error: InvalidRequest: Erasure coding is not configured on this server "
+                         "(bale serve --ec K+M with at least K+M drives).\n")
 
     def test_compact_and_seal(self):
         s3 = SERVER.client()

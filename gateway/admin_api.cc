@@ -17,19 +17,19 @@ Jobs::~Jobs() {
   for (std::thread& t : threads_) t.join();
 }
 
-void Jobs::StartCompaction(uint32_t id, std::function<void()> fn) {
+void Jobs::Start(Kind kind, uint32_t id, std::function<void()> fn) {
   std::lock_guard lk(mu_);
-  running_.insert(id);
-  threads_.emplace_back([this, id, fn = std::move(fn)] {
+  running_.insert({kind, id});
+  threads_.emplace_back([this, kind, id, fn = std::move(fn)] {
     fn();
     std::lock_guard done(mu_);
-    running_.erase(running_.find(id));
+    running_.erase(running_.find({kind, id}));
   });
 }
 
-bool Jobs::Running(uint32_t id) {
+bool Jobs::Running(Kind kind, uint32_t id) {
   std::lock_guard lk(mu_);
-  return running_.count(id) > 0;
+  return running_.count({kind, id}) > 0;
 }
 
 std::string Rfc3339(int64_t micros) {

@@ -20,18 +20,20 @@ namespace bale::s3::admin {
 
 namespace json = boost::json;
 
-// Compactions started by calls, on threads of their own; joined when destroyed.
+// Volume jobs (compaction, encoding) started by calls, on threads of their
+// own; joined when destroyed.
 class Jobs {
  public:
+  enum Kind { kCompaction, kEncoding };
   ~Jobs();
-  // Runs `fn` for volume `id`; Running(id) is true from now until it returns.
-  void StartCompaction(uint32_t id, std::function<void()> fn);
-  bool Running(uint32_t id);
+  // Runs `fn` for volume `id`; Running(kind, id) is true from now until it returns.
+  void Start(Kind kind, uint32_t id, std::function<void()> fn);
+  bool Running(Kind kind, uint32_t id);
 
  private:
   std::mutex mu_;
   std::vector<std::thread> threads_;
-  std::multiset<uint32_t> running_;
+  std::multiset<std::pair<Kind, uint32_t>> running_;
 };
 
 // One admin call: "GET /_bale/admin/v1/buckets/photos/quota" has

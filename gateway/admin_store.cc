@@ -2,6 +2,7 @@
 #include <sys/statvfs.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <map>
 
 #include "common/log.h"
@@ -25,19 +26,40 @@ std::string_view State(const VolumeStats& v) {
 
 // `c` knows the compactions its calls started: one asked for is reported
 // running before its thread has taken the volume.
+// The same goes for encodings: one asked for is "encoding" at once.
 json::object VolumeJson(Call& c, const VolumeStats& v) {
+  std::string coding = v.coding;
+  if (coding == "none" && c.jobs->Running(Jobs::kEncoding, v.id)) coding = "encoding";
+  json::array drives;
+  for (const auto& d : v.drives) drives.push_back(json::string(d));
+  const ErasureOptions& ec = c.r.backends.store->options().ec;
+  json::value scheme = nullptr;
+  if (v.ec_k > 0)
+    scheme = json::string(std::to_string(v.ec_k) + "+" + std::to_string(v.ec_m));
+  else if (coding == "encoding")
+    scheme = json::string(std::to_string(ec.k) + "+" + std::to_string(ec.m));
   return {{"id", v.id},
           {"drive", v.drive},
+          {"drives", std::move(drives)},
           {"state", State(v)},
           {"size_bytes", v.file_bytes},
           {"size_limit", v.size_limit},
           {"needles", v.needles},
           {"live_bytes", v.live_bytes},
           {"garbage_ratio", v.garbage_ratio},
-          {"coding", "none"},
-          {"compacting", v.compacting || c.jobs->Running(v.id)},
+          {"coding", coding},
+          {"coding_progress", v.coding_progress},
+          {"ec", scheme},
+          {"replicas", v.replicas},
+          {"shards_ok", v.shards_ok},
+          {"compacting", v.compacting || c.jobs->Running(Jobs::kCompaction, v.id)},
           {"compaction_progress", v.compaction_progress},
           {"error", v.error}};
+}
+
+bool OnDrive(const VolumeStats& v, const std::string& d) {
+  if (v.drives.empty()) return v.drive == d;
+  return std::find(v.drives.begin(), v.drives.end(), d) != v.drives.end();
 }
 
 json::array DrivesJson(const std::vector<std::string>& drives, const std::vector<VolumeStats>& all,
@@ -46,7 +68,7 @@ json::array DrivesJson(const std::vector<std::string>& drives, const std::vector
   for (const auto& d : drives) {
     uint64_t volumes = 0, broken = 0;
     for (const auto& v : all) {
-      if (v.drive != d) continue;
+      if (!OnDrive(v, d)) continue;
       ++volumes;
       if (!v.ok || (v.read_only && !v.sealed)) ++broken;
     }
@@ -78,7 +100,7 @@ Result<Reply> Compact(Call& c, const VolumeStats& v) {
   VolumeId id = v.id;
   if (!v.ok) return ErrorStatus("InvalidRequest", "Volume " + std::to_string(id) + " failed to open.");
   std::string who = c.r.user_id;
-  c.jobs->StartCompaction(id, [store, id, who] {
+  c.jobs->Start(Jobs::kCompaction, id, [store, id, who] {
     MakeThisThreadBackground();
     BALE_LOG(kInfo) << "volume " << id << ": compaction started by " << who;
     Status st = store->Compact(id);
@@ -86,6 +108,30 @@ Result<Reply> Compact(Call& c, const VolumeStats& v) {
       BALE_LOG(kInfo) << "volume " << id << ": compaction done";
     else
       BALE_LOG(kError) << "volume " << id << ": compaction failed: " << st;
+  });
+  return Reply{202, VolumeJson(c, v)};
+}
+
+// Seals and encodes in the background, unthrottled: the operator asked.
+Result<Reply> Encode(Call& c, const VolumeStats& v) {
+  Store* store = c.r.backends.store;
+  const ErasureOptions& ec = store->options().ec;
+  VolumeId id = v.id;
+  if (ec.k == 0)
+    return ErrorStatus("InvalidRequest",
+                       "Erasure coding is not configured on this server (bale serve --ec K+M "
+                       "with at least K+M drives).");
+  if (!v.ok) return ErrorStatus("InvalidRequest", "Volume " + std::to_string(id) + " failed to open.");
+  if (v.coding != "none") return Reply{200, VolumeJson(c, v)};  // coded, or being coded
+  std::string who = c.r.user_id;
+  c.jobs->Start(Jobs::kEncoding, id, [store, id, who] {
+    MakeThisThreadBackground();
+    BALE_LOG(kInfo) << "volume " << id << ": encoding started by " << who;
+    Status st = store->Encode(id);
+    if (st.ok())
+      BALE_LOG(kInfo) << "volume " << id << ": encoding done";
+    else
+      BALE_LOG(kError) << "volume " << id << ": encoding failed: " << st;
   });
   return Reply{202, VolumeJson(c, v)};
 }
@@ -112,9 +158,7 @@ Result<Reply> Volumes(Call& c) {
     ASSIGN_OR_RETURN(v, FindVolume(c, p[1]));
     return Reply{200, VolumeJson(c, v)};
   }
-  if (p[2] == "encode")
-    return ErrorStatus("NotImplemented",
-                       "Erasure coding of volumes is not implemented yet in this version.");
+  if (p[2] == "encode") return Encode(c, v);
   return NoSuchPath(c);
 }
 
@@ -137,15 +181,28 @@ Result<Reply> ServerStatus(Call& c) {
   json::array drives = DrivesJson(c.r.backends.store->drives(), all, &problems);
   std::map<std::string, uint64_t> counts{
       {"total", 0}, {"writable", 0}, {"sealed", 0}, {"read_only", 0}, {"failed", 0}};
-  uint64_t backlog = 0;
+  uint64_t backlog = 0, repair_backlog = 0, encode_backlog = 0;
+  const ErasureOptions& ec = c.r.backends.store->options().ec;
+  json::array coding_now;
   for (const auto& v : all) {
+    if (v.coding == "degraded") {
+      ++repair_backlog;
+      problems.push_back("volume " + std::to_string(v.id) + " is degraded (" +
+                         std::to_string(v.shards_ok) + " of " + std::to_string(v.ec_k + v.ec_m) +
+                         " shards good): " + v.error);
+    }
+    if (ec.k > 0 && v.ok && v.coding == "none" && v.sealed) ++encode_backlog;
+    if (v.coding == "encoding" || (v.coding == "degraded" && v.coding_progress > 0))
+      coding_now.push_back(json::object{{"volume", v.id},
+                                        {"job", v.coding == "encoding" ? "encoding" : "repairing"},
+                                        {"progress", v.coding_progress}});
     ++counts["total"];
     std::string_view state = State(v);
     if (state == "failed") {
       ++counts["failed"];
       problems.push_back("volume " + std::to_string(v.id) + " on " + v.drive +
                          " failed to open: " + v.error);
-    } else if (state == "read-only") {
+    } else if (state == "read-only" || (v.coding == "none" && !v.error.empty() && v.ok)) {
       ++counts["read_only"];
       problems.push_back("volume " + std::to_string(v.id) + " on " + v.drive +
                          " is read-only: " + v.error);
@@ -168,7 +225,16 @@ Result<Reply> ServerStatus(Call& c) {
                                  {"volumes", std::move(volumes)},
                                  {"compaction_backlog", backlog},
                                  {"compaction", CompactionJson(c)},
-                                 {"repair_backlog", 0}}};
+                                 {"repair_backlog", repair_backlog},
+                                 {"erasure",
+                                  json::object{
+                                      {"scheme", ec.k > 0 ? json::value(json::string(
+                                                                std::to_string(ec.k) + "+" +
+                                                                std::to_string(ec.m)))
+                                                          : json::value(nullptr)},
+                                      {"copies", c.r.backends.store->options().replicas},
+                                      {"encode_backlog", encode_backlog},
+                                      {"running", std::move(coding_now)}}}}};
 }
 
 }  // namespace

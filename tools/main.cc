@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/units.h"
 #include "tools/admin/commands.h"
+#include "backend/store/store.h"
 #include "tools/bench_ec.h"
 #include "tools/bench_s3/command.h"
 #include "tools/bench_store.h"
@@ -71,6 +72,8 @@ int Serve(const char* name, int argc, char** argv) {
   bale::tools::ServeOptions o;
   std::string drives, domains, volume_size = "30GiB", log_level = "info";
   std::string compact_rate = "64MiB", upload_expiry = "24h", compact_interval = "10s";
+  std::string ec_block_size = "1MiB", ec_rate = "64MiB", ec_interval = "10s", seal_idle = "24h",
+              scrub_interval = "7d", scrub_rate = "32MiB";
   po::options_description desc("options");
   // clang-format off
   desc.add_options()
@@ -81,6 +84,12 @@ int Serve(const char* name, int argc, char** argv) {
        "size limit of a volume (at most 32GiB)")
       ("volumes", po::value(&o.initial_volumes)->default_value(o.initial_volumes),
        "volumes created on an empty store")
+      ("ec", po::value(&o.ec),
+       "erasure scheme K+M for sealed volumes, on K+M distinct drives; writable volumes are kept "
+       "as M+1 copies (default by drive count: 1 none, 2 1+1, 3-5 (n-1)+1, 6-13 4+2, 14+ 10+4; "
+       "'none' turns it off)")
+      ("ec-block-size", po::value(&ec_block_size)->default_value(ec_block_size),
+       "block size of a coded row (a multiple of 64KiB)")
       ("io-threads", po::value(&o.io_threads)->default_value(o.io_threads), "network threads")
       ("worker-threads", po::value(&o.worker_threads)->default_value(o.worker_threads),
        serve ? "threads for requests that write (they wait on fsync)" : "threads for disk work")
@@ -101,7 +110,17 @@ int Serve(const char* name, int argc, char** argv) {
         ("compact-interval", po::value(&compact_interval)->default_value(compact_interval),
          "how often the background compaction looks for garbage (s, m, h or d)")
         ("upload-expiry", po::value(&upload_expiry)->default_value(upload_expiry),
-         "abort multipart uploads left incomplete this long (s, m, h or d; 0: never)");
+         "abort multipart uploads left incomplete this long (s, m, h or d; 0: never)")
+        ("seal-idle", po::value(&seal_idle)->default_value(seal_idle),
+         "with --ec: seal and encode a volume that took no write for this long (0: only full ones)")
+        ("ec-rate", po::value(&ec_rate)->default_value(ec_rate),
+         "bytes per second background encoding and repair write (0: unthrottled)")
+        ("ec-interval", po::value(&ec_interval)->default_value(ec_interval),
+         "how often the erasure worker looks for volumes to seal, encode and repair")
+        ("scrub-interval", po::value(&scrub_interval)->default_value(scrub_interval),
+         "how often every shard is read and checked (0: never)")
+        ("scrub-rate", po::value(&scrub_rate)->default_value(scrub_rate),
+         "bytes per second a scrub reads (0: unthrottled)");
   }
   // clang-format on
   po::variables_map vm;
@@ -146,6 +165,49 @@ int Serve(const char* name, int argc, char** argv) {
   }
   o.drives = SplitComma(drives);
   o.domains = SplitComma(domains);
+  // Redundancy flags: each checked on its own, and --ec against the drives given.
+  const std::pair<const char*, std::string*> byte_flags[] = {
+      {"--ec-block-size", &ec_block_size}, {"--ec-rate", &ec_rate}, {"--scrub-rate", &scrub_rate}};
+  uint64_t* byte_out[] = {&o.ec_block_size, &o.ec_rate, &o.scrub_rate};
+  for (size_t i = 0; i < 3; i++) {
+    auto v = bale::ParseByteSize(*byte_flags[i].second);
+    if (!v.ok()) {
+      std::cerr << "bale: " << byte_flags[i].first << ": " << v.status().message() << "\n";
+      return 2;
+    }
+    *byte_out[i] = *v;
+  }
+  if (o.ec_block_size == 0 || o.ec_block_size % (64 << 10) != 0) {
+    std::cerr << "bale: --ec-block-size must be a positive multiple of 64KiB\n";
+    return 2;
+  }
+  const std::pair<const char*, std::string*> time_flags[] = {{"--ec-interval", &ec_interval},
+                                                             {"--seal-idle", &seal_idle},
+                                                             {"--scrub-interval", &scrub_interval}};
+  std::chrono::seconds* time_out[] = {&o.ec_interval, &o.seal_idle, &o.scrub_interval};
+  for (size_t i = 0; i < 3; i++) {
+    auto v = bale::ParseDuration(*time_flags[i].second);
+    if (!v.ok() || (i == 0 && v->count() == 0)) {
+      std::cerr << "bale: " << time_flags[i].first << " '" << *time_flags[i].second
+                << "' is not a duration like 90s, 30m, 24h or 7d" << (i == 0 ? " above 0" : "")
+                << "\n";
+      return 2;
+    }
+    *time_out[i] = *v;
+  }
+  if (!o.ec.empty() && o.ec != "none") {
+    auto scheme = bale::ParseErasureScheme(o.ec);
+    if (!scheme.ok()) {
+      std::cerr << "bale: --ec: " << scheme.status().message() << "\n";
+      return 2;
+    }
+    const size_t n = o.drives.empty() ? 1 : o.drives.size();
+    if (size_t(scheme->k + scheme->m) > n) {
+      std::cerr << "bale: --ec " << o.ec << " puts " << scheme->k + scheme->m
+                << " shards on distinct drives, but " << n << " drive(s) are given (--drives)\n";
+      return 2;
+    }
+  }
   return std::string(name) == "serve" ? bale::tools::RunServe(o) : bale::tools::RunStore(o);
 }
 

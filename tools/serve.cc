@@ -10,6 +10,7 @@
 #include "backend/directory/directory.h"
 #include "backend/store/http/store_http_server.h"
 #include "backend/store/compaction_worker.h"
+#include "backend/store/erasure_worker.h"
 #include "backend/store/store.h"
 #include "common/clock.h"
 #include "common/file_system.h"
@@ -57,6 +58,13 @@ Result<std::unique_ptr<Store>> OpenStore(const ServeOptions& o) {
   so.drives =
       o.drives.empty() ? std::vector<std::string>{JoinPath(o.data_dir, "drive0")} : o.drives;
   so.volume.size_limit = o.volume_size;
+  if (o.ec.empty()) {
+    so.ec = DefaultErasureScheme(so.drives.size());
+  } else if (o.ec != "none") {
+    ASSIGN_OR_RETURN(so.ec, ParseErasureScheme(o.ec));
+  }
+  so.ec.block_size = o.ec_block_size;
+  so.replicas = so.ec.k > 0 ? so.ec.m + 1 : 1;
   ASSIGN_OR_RETURN(auto store, Store::Open(FileSystem::Posix(), Clock::Real(), so));
   if (store->Stats().empty()) {
     for (int i = 1; i <= o.initial_volumes; i++)
@@ -68,7 +76,11 @@ Result<std::unique_ptr<Store>> OpenStore(const ServeOptions& o) {
     failed += v.ok ? 0 : 1;
   }
   BALE_LOG(kInfo) << "store: " << total << " volumes (" << failed << " failed) on "
-                  << so.drives.size() << " drive(s)";
+                  << so.drives.size() << " drive(s)"
+                  << (so.ec.k > 0 ? "; writable volumes kept as " + std::to_string(so.replicas) +
+                                        " copies, sealed ones coded RS(" +
+                                        std::to_string(so.ec.k) + "," + std::to_string(so.ec.m) + ")"
+                                  : std::string());
   return store;
 }
 
@@ -164,6 +176,13 @@ int RunServe(const ServeOptions& o) {
   co.max_bytes_per_second = o.compact_rate;
   co.interval = o.compact_interval;
   CompactionWorker compactor(store->get(), co);
+  ErasureWorkerOptions eo;
+  eo.interval = o.ec_interval;
+  eo.seal_idle = o.seal_idle;
+  eo.encode_bytes_per_second = o.ec_rate;
+  eo.scrub_interval = o.scrub_interval;
+  eo.scrub_bytes_per_second = o.scrub_rate;
+  ErasureWorker erasure(store->get(), eo);
   s3::S3Backends backends{metadata->get(), store->get(), directory->get(), Clock::Real(),
                           &compactor};
   s3::UploadReaper reaper(backends, {o.upload_expiry, std::min(o.upload_expiry / 4 + std::chrono::seconds(1),
@@ -185,6 +204,7 @@ int RunServe(const ServeOptions& o) {
     store_api = std::move(*started_api);
   }
   compactor.Start();
+  if ((*store)->options().ec.k > 0) erasure.Start();
   if (o.upload_expiry.count() > 0) reaper.Start();
   BALE_LOG(kInfo) << "bale serve ready in " << static_cast<int>(MillisSince(started))
                   << " ms: S3 on http://" << http.host << ":" << server.port() << " (region "
@@ -193,6 +213,7 @@ int RunServe(const ServeOptions& o) {
   server.Stop();
   if (store_api) store_api->Stop();
   reaper.Stop();
+  erasure.Stop();
   compactor.Stop();
   BALE_LOG(kInfo) << "stopped";
   return 0;

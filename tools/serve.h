@@ -28,6 +28,14 @@ struct ServeOptions {
   uint64_t compact_rate = 64ull << 20;     // bytes/s a compaction reads; 0: unthrottled
   std::chrono::seconds compact_interval{10};
   std::chrono::seconds upload_expiry{24 * 3600};  // abort incomplete uploads this old; 0: never
+  // Redundancy across drives (docs/architecture.md).
+  std::string ec;  // "K+M", "none", or empty: DefaultErasureScheme(number of drives)
+  uint64_t ec_block_size = 1 << 20;
+  uint64_t ec_rate = 64ull << 20;              // bytes/s encoding and repair write; 0: unthrottled
+  std::chrono::seconds ec_interval{10};         // between the erasure worker's passes
+  std::chrono::seconds seal_idle{24 * 3600};    // seal (then encode) volumes idle this long; 0: never
+  std::chrono::seconds scrub_interval{7 * 24 * 3600};  // 0: never
+  uint64_t scrub_rate = 32ull << 20;            // bytes/s a scrub reads; 0: unthrottled
 };
 
 int RunServe(const ServeOptions& options);

@@ -184,6 +184,7 @@ Status BuildShards(FileSystem* fs, const Checkpoint& plan, const std::string& ch
   std::vector<std::vector<uint8_t>> buffers(L.k + L.m, std::vector<uint8_t>(L.block_size));
   const auto started = std::chrono::steady_clock::now();
   uint64_t written = 0, since_sync = 0;
+  auto last_sync = started;
   for (uint64_t row = start_row; row < rows; row++) {
     if (options.stop && options.stop->load()) return AbortedError("stopped");
     const uint64_t rb = L.row_block(row);
@@ -199,7 +200,10 @@ Status BuildShards(FileSystem* fs, const Checkpoint& plan, const std::string& ch
     }
     written += rb * outs.size();
     since_sync += rb * outs.size();
-    if (since_sync >= options.sync_every && row + 1 < rows) {
+    if ((since_sync >= options.sync_every ||
+         std::chrono::steady_clock::now() - last_sync >= options.sync_interval) &&
+        row + 1 < rows) {
+      last_sync = std::chrono::steady_clock::now();
       for (auto& o : outs) RETURN_IF_ERROR(o.file->Sync());
       Checkpoint c = plan;
       c.rows_done = row + 1;

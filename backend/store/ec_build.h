@@ -16,6 +16,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -53,7 +54,8 @@ using RowFiller = std::function<Status(uint64_t row, std::span<const std::span<u
 
 struct BuildOptions {
   uint64_t max_bytes_per_second = 0;  // bytes written; 0: unthrottled
-  uint64_t sync_every = 64ull << 20;  // bytes written between checkpoints
+  uint64_t sync_every = 64ull << 20;  // bytes written between checkpoints...
+  std::chrono::milliseconds sync_interval{1000};  // ... or this long, whichever comes first
   std::function<void(uint64_t rows_done, uint64_t rows)> progress;
   const std::atomic<bool>* stop = nullptr;  // set: give up at the next row (ABORTED)
 };
