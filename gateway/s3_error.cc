@@ -120,6 +120,15 @@ constexpr bool Sorted() {
 }
 static_assert(Sorted(), "keep the S3 error table sorted by code");
 
+// Out of space (RESOURCE_EXHAUSTED: ENOSPC on a volume or in RocksDB, or a
+// store that cannot add a volume) is 503 SlowDown, as the directory has
+// answered a full disk from the start (docs/architecture.md): SDKs retry it
+// with backoff, and space may come back (compaction, an operator). AWS never
+// runs out of room, so its text would mislead; this one says why.
+constexpr std::string_view kOutOfSpaceMessage =
+    "Please reduce your request rate. The server is out of storage space for this request; "
+    "retry once space has been freed.";
+
 const Entry* Find(std::string_view code) {
   auto it = std::lower_bound(kTable.begin(), kTable.end(), code,
                              [](const Entry& e, std::string_view c) { return e.code < c; });
@@ -143,8 +152,9 @@ std::string_view CodeFor(Code code) {
     case Code::kUnimplemented:
       return "NotImplemented";
     case Code::kUnavailable:
-    case Code::kResourceExhausted:
       return "ServiceUnavailable";
+    case Code::kResourceExhausted:
+      return "SlowDown";
     case Code::kDeadlineExceeded:
       return "RequestTimeout";
     case Code::kAborted:
@@ -200,16 +210,16 @@ S3Error MakeError(std::string_view code) {
 }
 
 S3Error FromStatus(const Status& status) {
-  if (!status.reason().empty() && Find(status.reason())) {
-    S3Error err = MakeError(status.reason());
-    if (!status.message().empty()) err.message = std::string(status.message());
-    return err;
-  }
-  S3Error err = MakeError(CodeFor(status.code()));
-  // Client-side mistakes carry a useful message; server-side failures keep
-  // AWS's generic text (their details go to the log, not to the client).
-  if (err.http_status < 500 && !status.message().empty())
-    err.message = std::string(status.message());
+  bool by_reason = !status.reason().empty() && Find(status.reason());
+  S3Error err = MakeError(by_reason ? status.reason() : CodeFor(status.code()));
+  // Client-side mistakes carry a useful message, and so does NotImplemented
+  // (it names what is missing); other server-side failures keep the table's
+  // text, whatever their reason: their details (paths, offsets) go to the
+  // log, not to the client.
+  bool say_why = err.http_status < 500 || err.code == "NotImplemented";
+  if (say_why && !status.message().empty()) err.message = std::string(status.message());
+  if (status.code() == Code::kResourceExhausted && err.code == "SlowDown")
+    err.message = std::string(kOutOfSpaceMessage);
   return err;
 }
 

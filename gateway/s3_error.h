@@ -5,7 +5,7 @@
 // A Status names its S3 error through its reason (Status::WithReason), e.g.
 // NotFoundError("...").WithReason("NoSuchBucket"); without a reason it is
 // mapped by its code (NOT_FOUND -> NoSuchKey, UNAVAILABLE -> ServiceUnavailable,
-// DATA_LOSS -> InternalError, ...).
+// RESOURCE_EXHAUSTED (out of space) -> SlowDown, DATA_LOSS -> InternalError, ...).
 //
 // Thread-safety: pure functions over a constant table.
 #pragma once
@@ -33,8 +33,9 @@ bool LookUpError(std::string_view code, int* http_status, std::string_view* defa
 // An S3 error with the table's status and default message. `code` must be in
 // the table (an unknown code yields InternalError).
 S3Error MakeError(std::string_view code);
-// The S3 error a Status stands for. Internal details (file paths, offsets) of
-// server-side failures are not echoed to clients; a reason's own message is.
+// The S3 error a Status stands for. Its message is echoed for client errors
+// (4xx) and NotImplemented; other server-side failures (5xx) answer the
+// table's text, so internal details (file paths, offsets) reach only the log.
 S3Error FromStatus(const Status& status);
 
 // <?xml ...?><Error><Code/><Message/>[details]<Resource/><RequestId/><HostId/></Error>

@@ -1,5 +1,7 @@
 #include "gateway/s3_error.h"
 
+#include <cerrno>
+
 #include <doctest.h>
 
 namespace bale::s3 {
@@ -46,6 +48,33 @@ TEST_CASE("a Status maps to its reason's S3 error, else by its code") {
   CHECK(e.code == "ServiceUnavailable");
   CHECK(e.http_status == 503);
   CHECK(e.message == "Service is unable to handle request.");
+  // ... not even when the failure names an S3 error itself.
+  e = FromStatus(InternalError("index of /d/3.dat").WithReason("InternalError"));
+  CHECK(e.message == "We encountered an internal error. Please try again.");
+  e = FromStatus(ErrorStatus("NotImplemented", "versioning is not implemented"));
+  CHECK(e.http_status == 501);
+  CHECK(e.message == "versioning is not implemented");
+}
+
+TEST_CASE("out of space is 503 SlowDown saying so, however it was found") {
+  const std::string why =
+      "Please reduce your request rate. The server is out of storage space for this request; "
+      "retry once space has been freed.";
+  // ENOSPC from a volume append (the directory gave up retrying elsewhere)
+  S3Error e = FromStatus(ErrnoToStatus(ENOSPC, "pwrite /d/12.dat at offset 4096"));
+  CHECK(e.code == "SlowDown");
+  CHECK(e.http_status == 503);
+  CHECK(e.message == why);
+  // the directory could not add a volume (its reason: SlowDown)
+  e = FromStatus(ResourceExhaustedError("no writable volume has room for 9 more bytes, and a new "
+                                        "volume could not be created: pwrite /d/5.dat: ...")
+                     .WithReason("SlowDown"));
+  CHECK(e.code == "SlowDown");
+  CHECK(e.http_status == 503);
+  CHECK(e.message == why);
+  // a SlowDown that is not about space keeps AWS's text
+  e = FromStatus(ErrorStatus("SlowDown"));
+  CHECK(e.message == "Please reduce your request rate.");
 }
 
 TEST_CASE("error XML is exactly S3's shape, escaped") {

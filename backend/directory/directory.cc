@@ -39,13 +39,16 @@ Status Directory::AddVolume(size_t seen) {
 
 Result<Placement> Directory::WriteNeedle(std::string_view data) {
   Status last;
+  bool out_of_space = false;
   for (int attempt = 0; attempt < kMaxWriteAttempts; attempt++) {
     ASSIGN_OR_RETURN(Placement p, Allocate(data.size()));
     last = store_->Put(p.volume, p.key, p.cookie, data);
     if (last.ok()) return p;
     switch (last.code()) {
+      case Code::kResourceExhausted:  // full, or ENOSPC
+        out_of_space = true;
+        [[fallthrough]];
       case Code::kFailedPrecondition:  // sealed, or read-only after an error
-      case Code::kResourceExhausted:   // full, or ENOSPC
       case Code::kDataLoss:            // EIO: the volume is now read-only
       case Code::kUnavailable:         // a failed volume
       case Code::kNotFound:            // the volume is gone
@@ -56,7 +59,15 @@ Result<Placement> Directory::WriteNeedle(std::string_view data) {
         return last;
     }
   }
-  return last;
+  // Every volume tried refused. The last refusal alone would misname it: a
+  // volume made read-only by a concurrent writer's ENOSPC answers
+  // FAILED_PRECONDITION, which is no fault of this write's (S3 would call it
+  // 412 PreconditionFailed). The write could not be placed now: out of space
+  // if any volume said so (SlowDown, as a full store), else unavailable.
+  std::string why = "no volume took a needle of " + std::to_string(data.size()) + " bytes in " +
+                    std::to_string(kMaxWriteAttempts) + " attempts; the last: " + last.ToString();
+  if (out_of_space) return ResourceExhaustedError(std::move(why)).WithReason("SlowDown");
+  return UnavailableError(std::move(why));
 }
 
 Result<Placement> Directory::Allocate(uint64_t size) {

@@ -39,7 +39,9 @@ class Directory {
   Result<Placement> Allocate(uint64_t size);
   // Writes `data` as a new needle and returns where it went. Haystack's rule:
   // a volume that refuses the write (full, sealed, read-only after an I/O
-  // error, failed) is left behind and the write retried on another.
+  // error, failed) is left behind and the write retried on another. When
+  // every attempt is refused: RESOURCE_EXHAUSTED (reason "SlowDown") if any
+  // refusal was for space, else UNAVAILABLE.
   Result<Placement> WriteNeedle(std::string_view data);
   // A new key and cookie in a given volume (for retries and copies).
   NeedleKey NextKey();

@@ -77,5 +77,39 @@ TEST_CASE("a volume that fails a write is left behind and the write lands elsewh
   CHECK(stats[1].needles == 6);
 }
 
+// Regression: a part upload on a full disk answered 412 PreconditionFailed.
+// Its chunks were written in parallel; one's ENOSPC made a volume read-only
+// while another's write waited on it, and that one's last refusal
+// (FAILED_PRECONDITION: read-only) was returned as if it were the reason.
+TEST_CASE("a write every volume refuses fails as out of space if any lacked it, else unavailable") {
+  testing::FaultFileSystem fs;
+  ManualClock clock(1'000'000);
+  StoreOptions o;
+  o.drives = {"/d"};
+  auto store = Store::Open(&fs, &clock, o).value();
+  for (VolumeId v = 1; v <= 8; v++) REQUIRE(store->CreateVolume(v).ok());
+  auto dir = Directory::Open(store.get(), &clock).value();
+
+  fs.InjectFault(testing::FsOp::kWrite, ENOSPC, "/d/1.dat");  // the disk is full for one write,
+  for (const char* v : {"/d/2.dat", "/d/3.dat", "/d/4.dat"})  // the next volumes fail with EIO
+    fs.InjectFault(testing::FsOp::kWrite, EIO, v);
+  auto refused = dir->WriteNeedle("data");
+  CHECK(refused.status().code() == Code::kResourceExhausted);
+  CHECK(refused.status().reason() == "SlowDown");
+  CHECK(refused.status().message() ==
+        "no volume took a needle of 4 bytes in 4 attempts; the last: DATA_LOSS: volume 4: "
+        "appending 48 bytes at offset 8: pwrite /d/4.dat at offset 8: Input/output error");
+
+  for (const char* v : {"/d/5.dat", "/d/6.dat", "/d/7.dat", "/d/8.dat"})  // EIO everywhere
+    fs.InjectFault(testing::FsOp::kWrite, EIO, v);
+  refused = dir->WriteNeedle("data");
+  CHECK(refused.status().code() == Code::kUnavailable);
+  CHECK(refused.status().reason().empty());
+
+  auto placed = dir->WriteNeedle("data");  // a new volume takes it
+  REQUIRE(placed.ok());
+  CHECK(placed->volume == 9);
+}
+
 }  // namespace
 }  // namespace bale
