@@ -1,7 +1,7 @@
 """ENOSPC in the middle of a part, on a real full file system: `bale serve`
-keeps its volumes (--drives) on a 64 MiB tmpfs mounted for this test, and the
-disk is filled while a 24 MiB part uploads, after its first 8 MiB chunk has
-room. The client gets 503 SlowDown with a message saying the server is out of
+keeps its volumes (--drives) on a 64 MiB tmpfs mounted for this test, filled
+to leave room for one 8 MiB chunk of a 24 MiB part: the drive runs out while
+the part is being written. The client gets 503 SlowDown with a message saying the server is out of
 space (docs/s3-compatibility.md); the half-written part never shows (ListParts
 lists only the parts that were stored), the server keeps serving, and once
 space is freed the part is uploaded again and the upload completes
