@@ -267,7 +267,12 @@ int BenchEc(int argc, char** argv) {
   desc.add_options()("seconds", po::value(&o.seconds)->default_value(o.seconds),
                      "duration of each figure")(
       "shard-size", po::value(&shard_size)->default_value(shard_size),
-      "bytes per shard buffer (a multiple of 8, at most 1GiB)");
+      "bytes per shard buffer (a multiple of 8, at most 1GiB)")(
+      "dir", po::value(&o.dir)->default_value(o.dir),
+      "where the coded-volume figures build their drives (removed afterwards)")(
+      "needles", po::value(&o.needles)->default_value(o.needles),
+      "4 KiB needles in the coded volume (0: codec figures only)")(
+      "reads", po::value(&o.reads)->default_value(o.reads), "random reads per read figure");
   po::variables_map vm;
   if (int rc = Parse("usage: bale bench ec [options]", desc, argc, argv, vm); rc >= 0) return rc;
   auto size = bale::ParseByteSize(shard_size);

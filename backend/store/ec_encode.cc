@@ -70,8 +70,8 @@ Status EncodeSealedVolume(FileSystem* fs, const Volume& v, const EncodePlan& pla
   ec::IndexFile index{job.id, L, job.chunk_size, image.needles};
   const std::string index_bytes = ec::EncodeIndex(index);
   const std::string journal = ec::EncodeJournalHeader(job.id);
-  for (const auto& out : job.outputs) {
-    std::string dir = DirName(out.path);
+  for (int i = 0; i <= L.m; i++) {  // m + 1 copies: any m lost drives leave one
+    std::string dir = DirName(job.outputs[i].path);
     RETURN_IF_ERROR(ec::WriteFileAtomically(fs, JoinPath(dir, ec::IndexName(v.id())), index_bytes));
     RETURN_IF_ERROR(ec::WriteFileAtomically(fs, JoinPath(dir, ec::JournalName(v.id())), journal));
   }

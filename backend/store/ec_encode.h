@@ -1,7 +1,7 @@
 // Encoding a sealed volume into RS(k, m) shards (f4's cold storage): the .dat
 // is read row by row, k data blocks and m parity blocks a row are written to
 // k + m shard files on k + m distinct drives, then the sorted index and an
-// empty delete journal are written beside every shard. Throttled, with
+// empty delete journal are written beside the first m + 1 shards. Throttled, with
 // progress, and resumable: a checkpoint <vid>.ecp beside the .dat records the
 // encoding (its nonce and drives) and the rows done; removing it is the
 // commit. Until then the .dat stays the volume; afterwards the store serves

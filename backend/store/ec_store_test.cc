@@ -120,8 +120,11 @@ TEST_CASE("encoding replaces the copies with k+m shards and reads stay byte-exac
     CHECK_FALSE(f.fs.Exists(d + "/1.dat"));
     CHECK_FALSE(f.fs.Exists(d + "/1.idx"));
     CHECK_FALSE(f.fs.Exists(d + "/1.ecp"));
-    CHECK(f.fs.Exists(d + "/1.ecx"));
-    CHECK(f.fs.Exists(d + "/1.ecj"));
+  }
+  // The index and the journal: m + 1 = 3 copies, beside shards 0, 1 and 2.
+  for (int i = 0; i < 6; i++) {
+    CHECK(f.fs.Exists(DirName(f.ShardPath(i)) + "/1.ecx") == (i <= 2));
+    CHECK(f.fs.Exists(DirName(f.ShardPath(i)) + "/1.ecj") == (i <= 2));
   }
   for (int i = 0; i < 6; i++) on_disk += f.fs.Contents(f.ShardPath(i)).size();
   // Shard files: (k+m)/k of the .dat, plus 4 KiB headers and the checksums.
@@ -210,7 +213,7 @@ TEST_CASE("a lost drive's shard is rebuilt onto a drive holding none") {
   f.Reopen();
   f.WriteAll();
   REQUIRE(f.store->Encode(kVol).ok());
-  const std::string path = f.ShardPath(4);
+  const std::string path = f.ShardPath(1);  // a shard whose drive holds an index copy
   const std::string good = f.fs.Contents(path);
   const std::string drive = DirName(path);
   // The drive is replaced by an empty one that is not in the list any more.
@@ -222,7 +225,7 @@ TEST_CASE("a lost drive's shard is rebuilt onto a drive holding none") {
   f.Reopen();
   CHECK(f.Stats().shards_ok == 5);
   REQUIRE(f.store->Repair(kVol, {}).ok());
-  const std::string moved = f.ShardPath(4);
+  const std::string moved = f.ShardPath(1);
   CHECK(DirName(moved) != drive);
   CHECK(f.fs.Contents(moved) == good);
   CHECK(f.fs.Exists(DirName(moved) + "/1.ecx"));
@@ -304,12 +307,14 @@ TEST_CASE("deletes on a coded volume go to every journal and survive restarts") 
   CHECK(f.store->Get(kVol, 4000, 4000).status().code() == Code::kNotFound);
   CHECK(f.Stats().needles == f.needles.size() - 2);
   // One journal copy lost: the others still know, and it is written again.
+  const std::string j0 = DirName(f.ShardPath(0)) + "/1.ecj";
+  const std::string j2 = DirName(f.ShardPath(2)) + "/1.ecj";
   f.store.reset();
-  REQUIRE(f.fs.Remove("/d3/1.ecj").ok());
+  REQUIRE(f.fs.Remove(j2).ok());
   f.Reopen();
   CHECK(f.store->Get(kVol, 4000, 4000).status().code() == Code::kNotFound);
   CHECK(f.store->Get(kVol, 5000, 5000).status().code() == Code::kNotFound);
-  CHECK(f.fs.Contents("/d3/1.ecj") == f.fs.Contents("/d0/1.ecj"));
+  CHECK(f.fs.Contents(j2) == f.fs.Contents(j0));
   CHECK(f.store->Get(kVol, 3000, 3000).value() == f.needles[3000]);
 }
 

@@ -178,7 +178,9 @@ Result<std::unique_ptr<EcVolume>> EcVolume::Open(FileSystem* fs, VolumeId vid,
 }
 
 Status EcVolume::Reconcile() {
+  // m + 1 copies survive any m lost drives; more would cost (k+m)/k its 2%.
   std::vector<std::string> drives = ShardDrives();
+  if (drives.size() > size_t(layout_.m + 1)) drives.resize(layout_.m + 1);
   std::lock_guard jl(journal_mu_);
   Status first;
   journals_.clear();

@@ -9,7 +9,7 @@
 // repair. With fewer than k shards readable a read is UNAVAILABLE, never wrong
 // bytes.
 //
-// Deletes go to a delete journal kept on every drive that holds a shard.
+// Deletes go to a delete journal kept, like the index, on m + 1 shard drives.
 //
 // Scrub() reads every shard against its checksums; Repair() rebuilds missing
 // or corrupt shards from the survivors onto a healthy drive (resumable from a
@@ -46,8 +46,9 @@ class EcVolume {
   // Opens volume `vid` from whatever of its files the drives hold. Picks the
   // encoding (nonce) that has an intact index and the most intact shards;
   // shards of other volumes, revisions or encodings, truncated or with a bad
-  // header, count as missing. Makes sure every drive holding a shard also
-  // holds the index and the full delete journal. FAILED_PRECONDITION when no
+  // header, count as missing. Makes sure the drives of the first m + 1 good
+  // shards hold the index and the full delete journal (m + 1 copies outlive
+  // any m lost drives). FAILED_PRECONDITION when no
   // intact index exists; opening with fewer than k shards succeeds (reads are
   // then UNAVAILABLE) so that status pages can say so.
   static Result<std::unique_ptr<EcVolume>> Open(FileSystem* fs, VolumeId vid,
