@@ -208,6 +208,7 @@ class Exchange final : public RequestBody, public ResponseSink {
     heartbeat_.reset();
     return started_;
   }
+
   // A response cut short (a handler that failed mid-stream) ends the
   // connection: the client must not wait for the bytes it was promised.
   bool keep_alive() const { return keep_alive_ && !failed_ && (no_body_ || ended_); }
