@@ -72,11 +72,13 @@ Status NullServer::Listen() {
       inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
     return InvalidArgumentError("--listen '" + options_.listen + "': expected IPv4:PORT");
   }
-  std::string head =
-      "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " +
-      std::to_string(options_.body_bytes) + "\r\n\r\n";
+  const std::string body =
+      options_.body.empty() ? std::string(options_.body_bytes, 'b') : options_.body;
+  const std::string head = "HTTP/1.1 " + options_.status +
+                           "\r\nContent-Type: application/octet-stream\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\n\r\n";
   head_bytes_ = head.size();
-  response_ = head + std::string(options_.body_bytes, 'b');
+  response_ = head + body;
   addr.sin_port = htons(static_cast<uint16_t>(port));
   for (int i = 0; i < std::max(options_.threads, 1); i++) {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

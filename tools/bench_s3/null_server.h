@@ -21,6 +21,9 @@ namespace bale::bench_s3 {
 struct NullServerOptions {
   std::string listen = "127.0.0.1:0";  // HOST:PORT; port 0 picks a free one
   uint64_t body_bytes = 4096;
+  // Tests: answer with this status line and body instead ("404 Not Found").
+  std::string status = "200 OK";
+  std::string body;  // used instead of body_bytes when not empty
   int threads = 1;
 };
 

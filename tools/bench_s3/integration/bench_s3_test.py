@@ -99,6 +99,25 @@ def main():
         check(get["operations"]["get"]["bytes"] == 2000 * 1024, "get: 2000 x 1 KiB received")
         check(not bucket_exists(s3, get["bucket"]), "get: its bucket %s is gone" % get["bucket"])
 
+        head = bench(endpoint, "--workload", "head", "--ops", "300", "--objects", "50")
+        check(head["ops"] == 300 and head["errors"] == 0 and head["bytes"] == 0,
+              "head: 300 operations, no errors, no bytes")
+
+        lst = bench(endpoint, "--workload", "list", "--ops", "40", "--objects", "100",
+                    "--list-keys", "10", "--size", "0")
+        check(lst["ops"] == 40 and lst["errors"] == 0, "list: 40 listings, no errors")
+
+        delete = bench(endpoint, "--workload", "delete", "--objects", "250")
+        check(delete["ops"] == 250 and delete["errors"] == 0 and delete["ran_out_of_keys"],
+              "delete: each of 250 objects deleted once, then it stops")
+
+        mixed = bench(endpoint, "--workload", "mixed", "--mix", "get=60,put=20,head=10,list=10",
+                      "--ops", "1000", "--objects", "100", "--list-keys", "20")
+        counts = {op: r["ops"] for op, r in mixed["operations"].items()}
+        check(sum(counts.values()) == 1000 and set(counts) == {"put", "get", "head", "list"},
+              "mixed: 1000 operations of the four kinds (%s)" % counts)
+        check(mixed["errors"] == 0, "mixed: no errors")
+
         # --keep leaves exactly what was written, for the server to show.
         kept = bench(endpoint, "--workload", "put", "--ops", "500", "--size", "3000", "--keep")
         check(kept["ops"] == 500 and kept["errors"] == 0, "keep: 500 PUTs, no errors")
