@@ -164,6 +164,136 @@ uint64_t DefaultObjects(const S3BenchOptions& o) {
   return kDefaultObjects;
 }
 
+namespace {
+
+// The phases of one run, in order: Setup, Prepare, Measure, CleanUp.
+class S3Bench {
+ public:
+  S3Bench(const S3BenchOptions& o, const Endpoint& endpoint, std::ostream& err)
+      : o_(o),
+        endpoint_(endpoint),
+        err_(err),
+        control_(endpoint, o.credentials, o.clock, o.timeout),
+        fresh_puts_(o.workload == "put" && o.objects == 0) {
+    report_.bucket_created = o.bucket.empty();
+    report_.bucket = o.bucket.empty() ? "bale-bench-" + RandomString(8, kNameAlphabet) : o.bucket;
+    report_.key_prefix = o.prefix.empty() ? "bb-" + RandomString(6, kNameAlphabet) : o.prefix;
+    report_.objects = fresh_puts_ ? 0 : DefaultObjects(o);
+    written_ = report_.objects;
+    keys_ = std::make_unique<KeySpace>(report_.bucket, report_.key_prefix,
+                                       fresh_puts_ ? kMaxFreshKeys : report_.objects);
+    payload_ = PayloadBytes(o.mix.uses(Op::kPut) || NeedsObjects(o) ? o.sizes.max() : 0);
+    clients_ = std::make_unique<Clients>(o, endpoint, *keys_, payload_, err);
+  }
+
+  const S3BenchReport& report() const { return report_; }
+
+  // Creates the bucket unless one was given.
+  Status Setup() {
+    if (!report_.bucket_created) return Status::Ok();
+    return CreateBucket(control_, report_.bucket);
+  }
+
+  // Writes the objects the workload reads.
+  Status Prepare() {
+    if (!NeedsObjects(o_) || !o_.prepare) return Status::Ok();
+    SequentialOps prepare(Op::kPut, report_.objects, o_.sizes);
+    Phase phase;
+    phase.source = &prepare;
+    PhaseReport prepared = clients_->Run("prepare", phase, std::chrono::seconds(0));
+    const OpStats total = prepared.stats.Total();
+    report_.prepared = total.ops - total.errors;
+    report_.prepare_seconds = prepared.seconds;
+    if (total.errors > 0 || g_interrupted.load()) {
+      return UnavailableError("preparing " + std::to_string(report_.objects) +
+                              " objects failed: " + std::to_string(total.errors) +
+                              " errors:" + FirstErrors(prepared.stats));
+    }
+    if (!o_.json) {
+      char line[160];
+      std::snprintf(line, sizeof line, "prepared %llu objects of %s in %.1f s\n",
+                    static_cast<unsigned long long>(report_.prepared), o_.sizes.ToString().c_str(),
+                    report_.prepare_seconds);
+      err_ << line;
+    }
+    return Status::Ok();
+  }
+
+  // Warms up, then measures.
+  void Measure() {
+    std::unique_ptr<OpSource> source;
+    SequentialOps* sequential = nullptr;  // of fresh PUTs or DELETEs: it knows how far it got
+    if (fresh_puts_ || o_.workload == "delete") {
+      auto s =
+          std::make_unique<SequentialOps>(fresh_puts_ ? Op::kPut : Op::kDelete,
+                                          fresh_puts_ ? kMaxFreshKeys : report_.objects, o_.sizes);
+      sequential = s.get();
+      source = std::move(s);
+    } else {
+      source = std::make_unique<RandomOps>(o_.mix, report_.objects, NeedsObjects(o_), o_.sizes,
+                                           o_.list_max_keys);
+    }
+    // A warm-up of DELETEs would delete the objects the measurement needs.
+    if (o_.warmup.count() > 0 && o_.workload != "delete") {
+      Phase phase;
+      phase.source = source.get();
+      clients_->Run("warm-up", phase, o_.warmup);
+    }
+    std::atomic<int64_t> budget{static_cast<int64_t>(o_.ops)};
+    Phase phase;
+    phase.source = source.get();
+    if (o_.ops > 0) phase.budget = &budget;
+    report_.measured =
+        clients_->Run("measure", phase, o_.ops > 0 ? std::chrono::seconds(0) : o_.duration);
+    report_.interrupted = g_interrupted.load();
+    report_.ran_out_of_keys = o_.workload == "delete" && sequential->exhausted();
+    if (fresh_puts_) written_ = sequential->issued();
+  }
+
+  // Deletes every key the run may have written, then the bucket it made.
+  void CleanUp() {
+    if (o_.keep) {
+      report_.cleanup = "kept: objects under " + report_.bucket + "/" + report_.key_prefix + "/" +
+                        (report_.bucket_created ? " and the bucket" : "");
+      return;
+    }
+    auto deleted = DeleteObjectsOf(endpoint_, o_.credentials, o_.clock, o_.timeout, *keys_,
+                                   written_, kCleanupParallel);
+    if (!deleted.ok()) {
+      report_.cleanup_ok = false;
+      report_.cleanup = "failed: " + std::string(deleted.status().message());
+      return;
+    }
+    if (deleted->failed > 0) {
+      report_.cleanup_ok = false;
+      report_.cleanup =
+          "failed: the server did not delete " + std::to_string(deleted->failed) + " objects";
+      return;
+    }
+    report_.cleanup =
+        "deleted the objects (DeleteObjects of " + std::to_string(written_) + " keys)";
+    if (report_.bucket_created) {
+      Status gone = DeleteBucket(control_, report_.bucket);
+      report_.cleanup_ok = gone.ok();
+      report_.cleanup += gone.ok() ? " and the bucket" : "; " + std::string(gone.message());
+    }
+  }
+
+ private:
+  const S3BenchOptions& o_;
+  const Endpoint& endpoint_;
+  std::ostream& err_;
+  BlockingClient control_;
+  const bool fresh_puts_;  // PUTs to new keys: how many were written is known only at the end
+  S3BenchReport report_;
+  std::unique_ptr<KeySpace> keys_;
+  std::string payload_;
+  std::unique_ptr<Clients> clients_;
+  uint64_t written_ = 0;  // keys [0, written_) may hold objects of this run
+};
+
+}  // namespace
+
 int RunS3Bench(const S3BenchOptions& o, std::ostream& out, std::ostream& err) {
   auto endpoint = ParseEndpoint(o.endpoint);
   if (endpoint.ok()) {
@@ -175,114 +305,30 @@ int RunS3Bench(const S3BenchOptions& o, std::ostream& out, std::ostream& err) {
     return 1;
   }
   SigintScope sigint;
-  S3BenchReport report;
-  report.bucket_created = o.bucket.empty();
-  report.bucket = o.bucket.empty() ? "bale-bench-" + RandomString(8, kNameAlphabet) : o.bucket;
-  report.key_prefix = o.prefix.empty() ? "bb-" + RandomString(6, kNameAlphabet) : o.prefix;
-  const bool fresh_puts = o.workload == "put" && o.objects == 0;
-  report.objects = fresh_puts ? 0 : DefaultObjects(o);
-
-  const std::chrono::milliseconds timeout = o.timeout;
-  BlockingClient control(*endpoint, o.credentials, o.clock, timeout);
-  if (report.bucket_created) {
-    Status created = CreateBucket(control, report.bucket);
-    if (!created.ok()) {
-      err << "bale bench s3: " << created.message() << " (at " << o.endpoint << ")\n";
-      return 1;
-    }
+  S3Bench bench(o, *endpoint, err);
+  if (Status st = bench.Setup(); !st.ok()) {
+    err << "bale bench s3: " << st.message() << " (at " << o.endpoint << ")\n";
+    return 1;
   }
-  KeySpace keys(report.bucket, report.key_prefix, fresh_puts ? kMaxFreshKeys : report.objects);
-  const std::string payload =
-      PayloadBytes(o.mix.uses(Op::kPut) || NeedsObjects(o) ? o.sizes.max() : 0);
-  Clients clients(o, *endpoint, keys, payload, err);
   int rc = 0;
-
-  // Prepare: write the objects the workload reads.
-  if (NeedsObjects(o) && o.prepare) {
-    SequentialOps prepare(Op::kPut, report.objects, o.sizes);
-    Phase phase;
-    phase.source = &prepare;
-    PhaseReport prepared = clients.Run("prepare", phase, std::chrono::seconds(0));
-    const OpStats total = prepared.stats.Total();
-    report.prepared = total.ops - total.errors;
-    report.prepare_seconds = prepared.seconds;
-    if (total.errors > 0 || g_interrupted.load()) {
-      err << "bale bench s3: preparing " << report.objects << " objects failed: " << total.errors
-          << " errors:" << FirstErrors(prepared.stats) << "\n";
-      rc = 1;
-    } else if (!o.json) {
-      char line[160];
-      std::snprintf(line, sizeof line, "prepared %llu objects of %s in %.1f s\n",
-                    static_cast<unsigned long long>(report.prepared), o.sizes.ToString().c_str(),
-                    report.prepare_seconds);
-      err << line;
-    }
-  }
-
-  std::unique_ptr<OpSource> source;
-  SequentialOps* sequential = nullptr;  // fresh PUTs or DELETEs: it knows how far it got
-  if (fresh_puts || o.workload == "delete") {
-    auto s = std::make_unique<SequentialOps>(fresh_puts ? Op::kPut : Op::kDelete,
-                                             fresh_puts ? kMaxFreshKeys : report.objects, o.sizes);
-    sequential = s.get();
-    source = std::move(s);
+  Status prepared = bench.Prepare();
+  if (prepared.ok()) {
+    bench.Measure();
   } else {
-    source = std::make_unique<RandomOps>(o.mix, report.objects, NeedsObjects(o), o.sizes,
-                                         o.list_max_keys);
+    err << "bale bench s3: " << prepared.message() << "\n";
+    rc = 1;
   }
-
-  const bool measure = rc == 0;
-  if (measure) {
-    // A warm-up of DELETEs would delete the objects the measurement needs.
-    if (o.warmup.count() > 0 && o.workload != "delete") {
-      Phase phase;
-      phase.source = source.get();
-      clients.Run("warm-up", phase, o.warmup);
-    }
-    std::atomic<int64_t> budget{static_cast<int64_t>(o.ops)};
-    Phase phase;
-    phase.source = source.get();
-    if (o.ops > 0) phase.budget = &budget;
-    report.measured =
-        clients.Run("measure", phase, o.ops > 0 ? std::chrono::seconds(0) : o.duration);
-    report.interrupted = g_interrupted.load();
-    report.ran_out_of_keys = o.workload == "delete" && sequential->exhausted();
-  }
-
-  // Clean up: every key the run may have written, then the bucket it made.
-  if (o.keep) {
-    report.cleanup = "kept: objects under " + report.bucket + "/" + report.key_prefix + "/" +
-                     (report.bucket_created ? " and the bucket" : "");
-  } else {
-    const uint64_t written = fresh_puts ? sequential->issued() : report.objects;
-    auto deleted = DeleteObjectsOf(*endpoint, o.credentials, o.clock, timeout, keys, written,
-                                   kCleanupParallel);
-    if (!deleted.ok()) {
-      report.cleanup_ok = false;
-      report.cleanup = "failed: " + std::string(deleted.status().message());
-    } else if (deleted->failed > 0) {
-      report.cleanup_ok = false;
-      report.cleanup =
-          "failed: the server did not delete " + std::to_string(deleted->failed) + " objects";
-    } else {
-      report.cleanup =
-          "deleted the objects (DeleteObjects of " + std::to_string(written) + " keys)";
-      if (report.bucket_created) {
-        Status gone = DeleteBucket(control, report.bucket);
-        report.cleanup_ok = gone.ok();
-        report.cleanup += gone.ok() ? " and the bucket" : "; " + std::string(gone.message());
-      }
-    }
-  }
-  if (measure) {
+  bench.CleanUp();
+  if (prepared.ok()) {
     if (o.json) {
-      PrintJson(o, report, out);
+      PrintJson(o, bench.report(), out);
     } else {
-      PrintText(o, report, out);
+      PrintText(o, bench.report(), out);
     }
   }
-  if (!report.cleanup_ok) {
-    err << "bale bench s3: cleanup of " << report.bucket << " " << report.cleanup << "\n";
+  if (!bench.report().cleanup_ok) {
+    err << "bale bench s3: cleanup of " << bench.report().bucket << " " << bench.report().cleanup
+        << "\n";
     rc = 1;
   }
   return rc;
