@@ -250,8 +250,9 @@ class AdminApiTest(unittest.TestCase):
         sealed = admin_ok("POST", "volumes/%d/seal" % dirty["id"])
         self.assertEqual(sealed["state"], "sealed")
         self.assertEqual(error_code(admin("GET", "volumes/999999")), (404, "NoSuchVolume"))
+        # One drive: no erasure scheme to encode with.
         self.assertEqual(error_code(admin("POST", "volumes/%d/encode" % dirty["id"])),
-                         (501, "NotImplemented"))
+                         (400, "InvalidRequest"))
         drives = admin_ok("GET", "drives")["drives"]
         self.assertEqual(len(drives), 1)
         self.assertEqual(drives[0]["state"], "ok")
