@@ -29,10 +29,12 @@ class CliTest(unittest.TestCase):
         code, out, _ = run("serve", "--help")
         self.assertEqual(code, 0)
         flags = [line.split()[0] for line in out.splitlines() if line.startswith("  --")]
-        self.assertEqual(flags, ["--data", "--listen", "--drives", "--volume-size", "--volumes", "--io-threads",
+        self.assertEqual(flags, ["--data", "--listen", "--drives", "--volume-size", "--volumes", "--ec",
+                                 "--ec-block-size", "--io-threads",
                                  "--worker-threads", "--log-level", "--read-worker-threads", "--region",
                                  "--domain", "--store-listen", "--compact-garbage-ratio", "--compact-rate",
-                                 "--compact-interval", "--upload-expiry"])
+                                 "--compact-interval", "--upload-expiry", "--seal-idle", "--ec-rate",
+                                 "--ec-interval", "--scrub-interval", "--scrub-rate"])
         code, out, _ = run("store", "--help")
         self.assertEqual(code, 0)
         self.assertNotIn("--region", out)
