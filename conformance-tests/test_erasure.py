@@ -21,7 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server  # noqa: E402
+from harness import ACCESS_KEY, SECRET_KEY, Server  # noqa: E402
 
 DRIVES = 6
 BASE_ARGS = ["--ec", "4+2", "--ec-block-size", "64KiB", "--volumes", "1", "--ec-interval", "1s",
@@ -191,6 +191,34 @@ class ErasureTest(unittest.TestCase):
         self.assertEqual((v["coding"], v["shards_ok"]), ("coded", 6))
         self.assertIn("shard 1 is corrupt", self.server.read_log())
         self.check_all()
+
+    def test_admin_cli_encodes_and_shows_coding(self):
+        self.put_objects(20)
+        vid = self.server.volumes()[0]["id"]
+        binary = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
+
+        def admin(*args):
+            p = subprocess.run([binary, "admin"] + list(args) + ["--endpoint", self.server.endpoint],
+                               capture_output=True, text=True, env=env, timeout=60)
+            return p.returncode, p.stdout, p.stderr
+
+        code, out, err = admin("volume", "info", str(vid))
+        self.assertEqual((code, err), (0, ""))
+        self.assertIn("\ncoding:     none, 3 copies\n", out)
+        code, out, err = admin("volume", "encode", str(vid))
+        self.assertEqual((code, err), (0, ""), out)  # no progress bar: stderr is not a terminal
+        self.assertIn("\nstate:      sealed\n", out)
+        self.assertIn("\ncoding:     coded 4+2\n", out)
+        self.assertRegex(out, r"\ndrives:     (%s/d\d, ){5}%s/d\d\n" % ((re.escape(self.server.root),) * 2))
+        self.check_all()
+        code, out, err = admin("volume", "list")
+        self.assertEqual(code, 0)
+        self.assertRegex(out, r"\n +%d +\S+ +sealed .* coded 4\+2 " % vid)
+        code, out, err = admin("status")
+        self.assertEqual(code, 0)
+        self.assertIn("healthy:            yes\n", out)
 
     def test_kill_during_encoding_and_during_repair_loses_nothing(self):
         self.put_objects(45, max_size=120 << 10)
