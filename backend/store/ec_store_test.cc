@@ -3,11 +3,14 @@
 // repair, delete journals, resumption.
 #include <doctest.h>
 
+#include <algorithm>
 #include <map>
+#include <mutex>
 #include <random>
 
 #include "backend/store/ec_format.h"
 #include "backend/store/ec_volume.h"
+#include "backend/store/needle_format.h"
 #include "backend/store/store.h"
 #include "common/testing/fault_file_system.h"
 
@@ -233,6 +236,95 @@ TEST_CASE("a lost drive's shard is rebuilt onto a drive holding none") {
   f.Reopen();
   CHECK(f.Stats().shards_ok == 6);
   f.CheckAll();
+}
+
+// Counts the bytes and calls of reads per file, to hold degraded reads to k reads.
+class CountingFileSystem : public FileSystem {
+ public:
+  explicit CountingFileSystem(FileSystem* base) : base_(base) {}
+  struct Counts {
+    int reads = 0;
+    uint64_t bytes = 0;
+  };
+  std::map<std::string, Counts> counts;
+  std::mutex mu;
+
+  Result<std::unique_ptr<File>> Open(const std::string& path, OpenMode mode) override {
+    ASSIGN_OR_RETURN(auto f, base_->Open(path, mode));
+    return std::unique_ptr<File>(new Counted(std::move(f), this));
+  }
+  bool Exists(const std::string& p) override { return base_->Exists(p); }
+  Status CreateDirs(const std::string& p) override { return base_->CreateDirs(p); }
+  Result<std::vector<std::string>> ListDir(const std::string& p) override { return base_->ListDir(p); }
+  Status Remove(const std::string& p) override { return base_->Remove(p); }
+  Status Rename(const std::string& a, const std::string& b) override { return base_->Rename(a, b); }
+  Status SyncDir(const std::string& p) override { return base_->SyncDir(p); }
+
+ private:
+  class Counted : public File {
+   public:
+    Counted(std::unique_ptr<File> f, CountingFileSystem* fs) : f_(std::move(f)), fs_(fs) {}
+    Result<size_t> ReadAt(uint64_t off, size_t n, char* buf) const override {
+      std::lock_guard lk(fs_->mu);
+      auto& c = fs_->counts[f_->path()];
+      c.reads++;
+      c.bytes += n;
+      return f_->ReadAt(off, n, buf);
+    }
+    Status WriteAt(uint64_t off, std::string_view d) override { return f_->WriteAt(off, d); }
+    Status Sync() override { return f_->Sync(); }
+    Status Truncate(uint64_t size) override { return f_->Truncate(size); }
+    Result<uint64_t> Size() const override { return f_->Size(); }
+    const std::string& path() const override { return f_->path(); }
+
+   private:
+    std::unique_ptr<File> f_;
+    CountingFileSystem* fs_;
+  };
+  FileSystem* base_;
+};
+
+TEST_CASE("a degraded read of a needle reads its range from k shards, nothing more") {
+  Fixture f;
+  f.Reopen();
+  f.WriteAll();
+  REQUIRE(f.store->Encode(kVol).ok());
+  f.store.reset();
+  // Shard 0 gone: every needle with bytes in it decodes them from shards 1..4.
+  const std::string lost = f.ShardPath(0);
+  REQUIRE(f.fs.Remove(lost).ok());
+  const ec::IndexFile index = ec::DecodeIndex(f.fs.Contents(DirName(f.ShardPath(1)) + "/1.ecx")).value();
+  CountingFileSystem counting(&f.fs);
+  auto store = Store::Open(&counting, &f.clock, f.options).value();
+  for (const auto& [key, data] : f.needles) {
+    {
+      std::lock_guard lk(counting.mu);
+      counting.counts.clear();
+    }
+    REQUIRE(store->Get(kVol, key, Cookie(key)).value() == data);
+    std::lock_guard lk(counting.mu);
+    // The needle's pieces: one in shard 0 is read from k = 4 others, any
+    // other from its own shard; each read is exactly the piece's bytes.
+    const auto& r = *std::find_if(index.records.begin(), index.records.end(),
+                                  [&](const auto& x) { return x.key == key; });
+    int want_reads = 0;
+    uint64_t want_bytes = 0;
+    for (const auto& piece : ec::MapRange(index.layout, uint64_t{r.offset_units} * 8,
+                                          format::NeedleLength(r.size))) {
+      want_reads += piece.shard == 0 ? 4 : 1;
+      want_bytes += (piece.shard == 0 ? 4 : 1) * piece.length;
+    }
+    int reads = 0;
+    uint64_t bytes = 0;
+    for (const auto& [path, c] : counting.counts) {
+      CHECK(path.find(".ec") != std::string::npos);
+      CHECK(path != lost);
+      reads += c.reads;
+      bytes += c.bytes;
+    }
+    CHECK(reads == want_reads);
+    CHECK(bytes == want_bytes);
+  }
 }
 
 TEST_CASE("truncated, foreign and swapped shard files are never decoded into wrong bytes") {
