@@ -41,12 +41,13 @@ class EcServer(Server):
         self.drives = [os.path.join(self.root, "d%d" % i) for i in range(DRIVES)]
         super().__init__(extra_args=self.args(rate), volume_size="4MiB")
 
-    def args(self, rate, scrub="0"):
+    def args(self, rate, scrub="0", seal_idle="0"):
         args = BASE_ARGS + ["--drives", ",".join(self.drives), "--ec-rate", rate]
         args[args.index("--scrub-interval") + 1] = scrub
+        args[args.index("--seal-idle") + 1] = seal_idle
         return args
 
-    def restart(self, rate="0", scrub="0", kill=False):
+    def restart(self, rate="0", scrub="0", kill=False, seal_idle="0"):
         """Stops (SIGTERM, or -9 when `kill`) and starts again with new flags."""
         if kill:
             self.proc.kill()
@@ -55,7 +56,7 @@ class EcServer(Server):
         self.proc.wait(timeout=30)
         args = [a for a in self.proc.args]
         cut = args.index("--ec")
-        self.proc.args[:] = args[:cut] + self.args(rate, scrub)
+        self.proc.args[:] = args[:cut] + self.args(rate, scrub, seal_idle)
         self.crash_and_restart()  # (the process is already gone: this only starts it)
 
     def volumes(self):
@@ -190,6 +191,17 @@ class ErasureTest(unittest.TestCase):
         v = self.server.admin_ok("GET", "volumes/%d" % vid)
         self.assertEqual((v["coding"], v["shards_ok"]), ("coded", 6))
         self.assertIn("shard 1 is corrupt", self.server.read_log())
+        self.check_all()
+
+    def test_idle_volume_is_sealed_and_coded(self):
+        self.put_objects(10)
+        vid = self.server.volumes()[0]["id"]
+        self.server.restart(rate="0", seal_idle="2s")
+        started = time.time()
+        self.server.wait_for("the idle volume coded",
+                             lambda: self.server.admin_ok("GET", "volumes/%d" % vid)["coding"] == "coded")
+        self.assertGreaterEqual(time.time() - started, 2)
+        self.assertIn("volume %d sealed for coding: it has been idle" % vid, self.server.read_log())
         self.check_all()
 
     def test_admin_cli_encodes_and_shows_coding(self):
