@@ -191,6 +191,9 @@ class ErasureTest(unittest.TestCase):
         v = self.server.admin_ok("GET", "volumes/%d" % vid)
         self.assertEqual((v["coding"], v["shards_ok"]), ("coded", 6))
         self.assertIn("shard 1 is corrupt", self.server.read_log())
+        worker = self.server.admin_ok("GET", "status")["erasure"]["worker"]
+        self.assertGreaterEqual(worker["scrubbed"], 1)
+        self.assertEqual((worker["bad_shards_found"], worker["repaired"], worker["failures"]), (1, 1, 0), worker)
         self.check_all()
 
     def test_idle_volume_is_sealed_and_coded(self):
@@ -202,6 +205,8 @@ class ErasureTest(unittest.TestCase):
                              lambda: self.server.admin_ok("GET", "volumes/%d" % vid)["coding"] == "coded")
         self.assertGreaterEqual(time.time() - started, 2)
         self.assertIn("volume %d sealed for coding: it has been idle" % vid, self.server.read_log())
+        worker = self.server.admin_ok("GET", "status")["erasure"]["worker"]
+        self.assertEqual((worker["sealed"], worker["encoded"], worker["failures"]), (1, 1, 0), worker)
         self.check_all()
 
     def test_admin_cli_encodes_and_shows_coding(self):

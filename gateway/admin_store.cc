@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/thread_priority.h"
 #include "backend/store/compaction_worker.h"
+#include "backend/store/erasure_worker.h"
 #include "gateway/admin_internal.h"
 #include "gateway/bale_version.h"
 #include "gateway/s3_error.h"
@@ -174,6 +175,23 @@ json::value CompactionJson(Call& c) {
                       {"reclaimed_bytes", p.reclaimed_bytes}};
 }
 
+// The erasure worker's own account: what it does now and what it has done.
+json::value ErasureWorkerJson(Call& c) {
+  const ErasureWorker* w = c.r.backends.erasure;
+  if (!w || c.r.backends.store->options().ec.k == 0) return nullptr;
+  ErasureProgress p = w->progress();
+  return json::object{{"activity", p.activity},
+                      {"volume", p.activity == "idle" ? json::value(nullptr) : json::value(p.volume)},
+                      {"progress", p.fraction},
+                      {"sealed", p.sealed},
+                      {"encoded", p.encoded},
+                      {"repaired", p.repaired},
+                      {"scrubbed", p.scrubbed},
+                      {"bad_shards_found", p.bad_shards_found},
+                      {"failures", p.failures},
+                      {"last_error", p.last_error}};
+}
+
 Result<Reply> ServerStatus(Call& c) {
   if (c.method != "GET") return MethodNotAllowed(c);
   std::vector<VolumeStats> all = c.r.backends.store->Stats();
@@ -234,7 +252,8 @@ Result<Reply> ServerStatus(Call& c) {
                                                           : json::value(nullptr)},
                                       {"copies", c.r.backends.store->options().replicas},
                                       {"encode_backlog", encode_backlog},
-                                      {"running", std::move(coding_now)}}}}};
+                                      {"running", std::move(coding_now)},
+                                      {"worker", ErasureWorkerJson(c)}}}}};
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 namespace bale {
 class Clock;
 class CompactionWorker;
+class ErasureWorker;
 class Directory;
 class Store;
 namespace meta {
@@ -45,6 +46,7 @@ struct S3Backends {
   Directory* directory = nullptr;
   Clock* clock = nullptr;
   CompactionWorker* compactor = nullptr;  // optional: shown by the admin API's status
+  ErasureWorker* erasure = nullptr;       // optional: ditto
 };
 
 class S3Service {

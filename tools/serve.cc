@@ -184,7 +184,7 @@ int RunServe(const ServeOptions& o) {
   eo.scrub_bytes_per_second = o.scrub_rate;
   ErasureWorker erasure(store->get(), eo);
   s3::S3Backends backends{metadata->get(), store->get(), directory->get(), Clock::Real(),
-                          &compactor};
+                          &compactor, &erasure};
   s3::UploadReaper reaper(backends, {o.upload_expiry, std::min(o.upload_expiry / 4 + std::chrono::seconds(1),
                                                                std::chrono::seconds(3600))});
   s3::S3Service service(backends, so);
