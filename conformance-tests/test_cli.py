@@ -32,7 +32,8 @@ class CliTest(unittest.TestCase):
         self.assertEqual(flags, ["--data", "--listen", "--drives", "--volume-size", "--volumes", "--ec",
                                  "--ec-block-size", "--io-threads",
                                  "--worker-threads", "--log-level", "--read-worker-threads", "--region",
-                                 "--domain", "--store-listen", "--compact-garbage-ratio", "--compact-rate",
+                                 "--domain", "--store-listen", "--compact-garbage-ratio", "--compact-min-garbage",
+                                 "--compact-rate",
                                  "--compact-interval", "--upload-expiry", "--seal-idle", "--ec-rate",
                                  "--ec-interval", "--scrub-interval", "--scrub-rate"])
         code, out, _ = run("store", "--help")

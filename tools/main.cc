@@ -71,7 +71,8 @@ int Serve(const char* name, int argc, char** argv) {
   const bool serve = std::string(name) == "serve";
   bale::tools::ServeOptions o;
   std::string drives, domains, volume_size = "30GiB", log_level = "info";
-  std::string compact_rate = "64MiB", upload_expiry = "24h", compact_interval = "10s";
+  std::string compact_rate = "64MiB", upload_expiry = "24h", compact_interval = "10s",
+              compact_min_garbage = "16MiB";
   std::string ec_block_size = "1MiB", ec_rate = "64MiB", ec_interval = "10s", seal_idle = "24h",
               scrub_interval = "7d", scrub_rate = "32MiB";
   po::options_description desc("options");
@@ -105,6 +106,8 @@ int Serve(const char* name, int argc, char** argv) {
          "also serve the store's internal HTTP API on HOST:PORT")
         ("compact-garbage-ratio", po::value(&o.compact_garbage_ratio)->default_value(0.3, "0.3"),
          "compact a volume in the background once this share of it is garbage (1: never)")
+        ("compact-min-garbage", po::value(&compact_min_garbage)->default_value(compact_min_garbage),
+         "... and once it holds at least this many garbage bytes")
         ("compact-rate", po::value(&compact_rate)->default_value(compact_rate),
          "bytes per second a background compaction reads (0: unthrottled)")
         ("compact-interval", po::value(&compact_interval)->default_value(compact_interval),
@@ -167,9 +170,12 @@ int Serve(const char* name, int argc, char** argv) {
   o.domains = SplitComma(domains);
   // Redundancy flags: each checked on its own, and --ec against the drives given.
   const std::pair<const char*, std::string*> byte_flags[] = {
-      {"--ec-block-size", &ec_block_size}, {"--ec-rate", &ec_rate}, {"--scrub-rate", &scrub_rate}};
-  uint64_t* byte_out[] = {&o.ec_block_size, &o.ec_rate, &o.scrub_rate};
-  for (size_t i = 0; i < 3; i++) {
+      {"--ec-block-size", &ec_block_size},
+      {"--ec-rate", &ec_rate},
+      {"--scrub-rate", &scrub_rate},
+      {"--compact-min-garbage", &compact_min_garbage}};
+  uint64_t* byte_out[] = {&o.ec_block_size, &o.ec_rate, &o.scrub_rate, &o.compact_min_garbage};
+  for (size_t i = 0; i < 4; i++) {
     auto v = bale::ParseByteSize(*byte_flags[i].second);
     if (!v.ok()) {
       std::cerr << "bale: " << byte_flags[i].first << ": " << v.status().message() << "\n";

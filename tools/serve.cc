@@ -173,6 +173,7 @@ int RunServe(const ServeOptions& o) {
   so.domains = o.domains;
   CompactionWorkerOptions co;
   co.min_garbage_ratio = o.compact_garbage_ratio;
+  co.min_garbage_bytes = o.compact_min_garbage;
   co.max_bytes_per_second = o.compact_rate;
   co.interval = o.compact_interval;
   CompactionWorker compactor(store->get(), co);

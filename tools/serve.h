@@ -25,6 +25,7 @@ struct ServeOptions {
   std::string region = "us-east-1";
   // serve: background work.
   double compact_garbage_ratio = 0.3;      // compact volumes with this share of garbage
+  uint64_t compact_min_garbage = 16ull << 20;  // ... and at least this many garbage bytes
   uint64_t compact_rate = 64ull << 20;     // bytes/s a compaction reads; 0: unthrottled
   std::chrono::seconds compact_interval{10};
   std::chrono::seconds upload_expiry{24 * 3600};  // abort incomplete uploads this old; 0: never
