@@ -185,11 +185,15 @@ class Suite:
                 self.bench(("get", label, c), self.bale, read + ["--prefix", prefix], "GET")
                 self.bench(("nginx", label, c), self.nginx,
                            read + ["--prefix", "nginx-" + flag.lower()], "GET from nginx")
-            print("%s PUT (bale serve, fresh keys, each durable before its 200):" % label, flush=True)
+            print("%s PUT (bale serve, fresh keys, each durable before its 200), then the "
+                  "engine's durable writes of the same size:" % label, flush=True)
             for c in CONNECTIONS:
                 self.bench(("put", label, c), self.bale, common + [
                     "--workload", "put", "--size", flag, "--connections", str(c)] + self.timing(),
                     "PUT")
+            # Right after the PUTs, so both see the disk in the same state (its
+            # fdatasync latency drifts when others write to it).
+            self.run_store(flag)
         n = self.a.list_objects
         print("LIST of 1,000 keys among %d (preparing them first):" % n, flush=True)
         listing = common + ["--workload", "list", "--objects", str(n), "--prefix", "list",
@@ -204,13 +208,13 @@ class Suite:
             "--workload", "mixed", "--mix", "get=90,put=10", "--size", "4KiB", "--objects", "1000",
             "--connections", "64"] + self.timing(), "mixed")
 
-    def run_store(self):
-        print("store engine (bale bench store), durable writes:", flush=True)
+    def run_store(self, size):
         cmd = [self.a.bale, "bench", "store", "--dir", os.path.join(self.tmp, "store"),
-               "--sizes", "4KiB,64KiB,1MiB", "--writers", ",".join(map(str, CONNECTIONS)),
+               "--sizes", size, "--writers", ",".join(map(str, CONNECTIONS)),
                "--seconds", str(self.a.seconds), "--index-needles", "0"]
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800, check=True).stdout
-        self.commands.append(("store engine", self.shown(cmd)))
+        if "store engine" not in [c[0] for c in self.commands]:
+            self.commands.append(("store engine", self.shown(cmd)))
         for line in out.splitlines():
             m = re.match(r"\s+durable write\s+(\d+ \w+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)",
                          line)
@@ -219,8 +223,9 @@ class Suite:
                 self.results[("store", label, writers)] = {
                     "ops_per_sec": float(m.group(3)), "mib_per_sec": float(m.group(4)),
                     "latency_us": {"p50": float(m.group(5)), "p99": float(m.group(6))}}
-                print("  store %-8s %2d writers %9.0f writes/s" % (label, writers, float(m.group(3))),
-                      flush=True)
+                print("  %-28s %9.0f writes/s %7.1f MiB/s  p50 %7.3f ms  p99 %7.3f ms" % (
+                    "engine %s %d" % (label, writers), float(m.group(3)), float(m.group(4)),
+                    float(m.group(5)) / 1000, float(m.group(6)) / 1000), flush=True)
 
     # --- report ------------------------------------------------------------
     def get(self, *key):
@@ -354,7 +359,8 @@ unset multiplot
             "builds: a load above 2 means the figures below were taken beside them). Every figure below comes from one run of "
             "`tools/dev bench`: `bale bench s3` against a fresh `bale serve` (default flags), "
             "against nginx (Debian nginx-light, `worker_processes auto`, files of the same sizes "
-            "read once so they are in page cache) and `bale bench store` on the same disk, "
+            "read once so they are in page cache) and `bale bench store` on the same disk "
+            "(run right after the PUTs of the same size), "
             "%d s per figure after a %d s warm-up, one client thread."
             % (commit, " (with uncommitted changes of others in the tree)" if dirty else "",
                os.cpu_count(), cpu, mem, platform.release(),
@@ -423,7 +429,6 @@ def main():
         suite.start_nginx()
         suite.start_null_server()
         suite.run_cases()
-        suite.run_store()
         plot = a.plot if not a.no_doc else os.path.join(tmp, "suite.png")
         suite.plot(plot)
         section = suite.section(os.path.relpath(plot, os.path.dirname(os.path.abspath(a.doc))))
