@@ -32,6 +32,16 @@ Status Directory::AddVolume(size_t seen) {
   std::vector<VolumeStats> vols = store_->Stats();
   if (vols.size() != seen) return Status::Ok();  // another writer just added one
   VolumeId next = vols.empty() ? 1 : vols.back().id + 1;
+  // A volume that broke on its first write (a full disk) holds nothing: it
+  // goes, so that a disk that stays full does not collect one per retry.
+  for (const auto& v : vols) {
+    if (!v.ok || v.coding != "none" || v.sealed || !v.read_only || v.needles != 0 ||
+        v.file_bytes > format::kSuperblockSize)
+      continue;
+    if (store_->RemoveEmptyVolume(v.id).ok())
+      BALE_LOG(kWarning) << "removed empty volume " << v.id << ", which failed its first write ("
+                         << v.error << ")";
+  }
   RETURN_IF_ERROR(store_->CreateVolume(next));
   BALE_LOG(kInfo) << "every writable volume was full: added volume " << next;
   return Status::Ok();

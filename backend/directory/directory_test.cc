@@ -111,5 +111,41 @@ TEST_CASE("a write every volume refuses fails as out of space if any lacked it, 
   CHECK(placed->volume == 9);
 }
 
+TEST_CASE("a disk that stays full does not collect an empty volume per retry") {
+  testing::FaultFileSystem fs;
+  ManualClock clock(1'000'000);
+  StoreOptions o;
+  o.drives = {"/d"};
+  o.volume.size_limit = 4096;
+  auto store = Store::Open(&fs, &clock, o).value();
+  REQUIRE(store->CreateVolume(1).ok());
+  auto dir = Directory::Open(store.get(), &clock).value();
+  REQUIRE(dir->WriteNeedle(std::string(3000, 'a')).ok());  // volume 1 is nearly full
+  // The disk is all but full: a new volume's headers fit, its first needle does not.
+  uint64_t used = 0;
+  const std::vector<std::string> names = fs.ListDir("/d").value();
+  for (const auto& name : names) used += fs.Contents("/d/" + name).size();
+  fs.SetCapacity(used + 64);
+  for (int i = 0; i < 10; i++) {
+    auto p = dir->WriteNeedle(std::string(3000, 'b'));
+    CHECK(p.status().code() == Code::kResourceExhausted);
+  }
+  // Volume 1 and at most one empty broken volume, not one per attempt.
+  auto stats = store->Stats();
+  REQUIRE(!stats.empty());
+  CHECK(stats.size() == 2);
+  CHECK(stats[0].id == 1);
+  CHECK(stats[0].needles == 1);
+  int dats = 0;
+  const std::vector<std::string> after = fs.ListDir("/d").value();
+  for (const auto& name : after) dats += name.ends_with(".dat");
+  CHECK(dats == static_cast<int>(stats.size()));
+  // Space comes back: the next write lands in a fresh volume.
+  fs.SetCapacity(UINT64_MAX);
+  auto p = dir->WriteNeedle(std::string(3000, 'c'));
+  REQUIRE_MESSAGE(p.ok(), p.status().ToString());
+  CHECK(store->Get(p->volume, p->key, p->cookie).value() == std::string(3000, 'c'));
+}
+
 }  // namespace
 }  // namespace bale

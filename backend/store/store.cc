@@ -10,6 +10,7 @@
 #include "backend/store/ec_encode.h"
 #include "backend/store/ec_format.h"
 #include "backend/store/ec_volume.h"
+#include "backend/store/needle_format.h"
 #include "common/log.h"
 
 namespace bale {
@@ -243,6 +244,29 @@ Status Store::CreateVolume(VolumeId vid) {
   std::string where = drives.front();
   for (int i = 1; i < options_.replicas; i++) where += ", " + drives[i];
   BALE_LOG(kInfo) << "created " << VolumeName(vid) << " on " << where;
+  return Status::Ok();
+}
+
+Status Store::RemoveEmptyVolume(VolumeId vid) {
+  std::shared_ptr<Entry> entry;
+  {
+    std::unique_lock lk(mu_);
+    auto it = volumes_.find(vid);
+    if (it == volumes_.end()) return NotFoundError(VolumeName(vid) + " does not exist");
+    entry = it->second;
+    if (entry->coded) return FailedPreconditionError(VolumeName(vid) + " is coded");
+    for (const auto& v : *entry->replicas) {
+      VolumeStats s = v->Stats();
+      if (s.needles != 0 || s.file_bytes > format::kSuperblockSize)
+        return FailedPreconditionError(VolumeName(vid) + " is not empty");
+    }
+    volumes_.erase(it);
+  }
+  for (const auto& v : *entry->replicas) {
+    fs_->Remove(JoinPath(v->dir(), std::to_string(vid) + ".dat")).IgnoreError();
+    fs_->Remove(JoinPath(v->dir(), std::to_string(vid) + ".idx")).IgnoreError();
+    fs_->SyncDir(v->dir()).IgnoreError();
+  }
   return Status::Ok();
 }
 

@@ -84,6 +84,11 @@ class Store {
   // Rebuilds the bad shards of coded volume `vid` (EcVolume::Repair).
   Status Repair(VolumeId vid, const EcMaintenanceOptions& options);
 
+  // Forgets volume `vid` and deletes its files if it holds no needle at all
+  // (one that broke on its first write, say, on a full disk).
+  // FAILED_PRECONDITION otherwise.
+  Status RemoveEmptyVolume(VolumeId vid);
+
   // A copy of a volume that is not coded (the first healthy one). NOT_FOUND
   // for an unknown volume; UNAVAILABLE for one that failed to open;
   // FAILED_PRECONDITION for a coded one.
