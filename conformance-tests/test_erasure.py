@@ -126,10 +126,13 @@ class ErasureTest(unittest.TestCase):
             self.assertEqual((v["replicas"], len(v["drives"])), (3, 3))
         self.check_all()
 
-        # Any two drives gone (server stopped, directories deleted): every object reads.
+        # Two drives gone (server stopped, directories deleted), chosen among those
+        # of the writable volume: it loses two of its three copies, and every coded
+        # volume two of its six shards. Every object reads.
+        victims = hot[0]["drives"][:2]
         self.server.proc.send_signal(signal.SIGTERM)
         self.server.proc.wait(timeout=30)
-        for d in (self.server.drives[0], self.server.drives[3]):
+        for d in victims:
             shutil.rmtree(d)
         self.server.restart(rate="0")
         self.check_all()
