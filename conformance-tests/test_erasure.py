@@ -180,23 +180,38 @@ class ErasureTest(unittest.TestCase):
         self.assertEqual(self.server.admin_ok("POST", "volumes/%d/encode" % vid)["coding"], "coded")
         self.assertEqual(glob.glob(os.path.join(self.server.root, "d*", "%d.dat" % vid)), [])
         self.check_all()
-        # Flip bits in the middle of one data shard, behind the server's back.
         shard = [p for p in self.server.shards() if os.path.basename(p) == "%d.ec01" % vid][0]
-        with open(shard, "rb") as f:
-            good = f.read()
-        with open(shard, "r+b") as f:
-            for off in range(4096 + 100, len(good) - 4096, 7000):
-                f.seek(off)
-                f.write(bytes([good[off] ^ 0xFF]))
-        self.check_all()  # reads decode around the lie
+        good = read(shard)
+
+        def flip():  # bits in the middle of one data shard, behind the server's back
+            with open(shard, "r+b") as f:
+                for off in range(4096 + 100, len(good) - 4096, 7000):
+                    f.seek(off)
+                    f.write(bytes([good[off] ^ 0xFF]))
+
+        # While it runs: reads decode around the lie and mark the shard corrupt;
+        # the worker repairs the degraded volume on its next pass.
+        flip()
+        self.check_all()
+        self.server.wait_for("the degraded volume's repair", lambda: read(shard) == good)
+        self.server.wait_for("the worker's count", lambda: self.server.admin_ok(
+            "GET", "status")["erasure"]["worker"]["repaired"] == 1)
+        self.assertIn("shard 1 is corrupt", self.server.read_log())
+        worker = self.server.admin_ok("GET", "status")["erasure"]["worker"]
+        self.assertEqual((worker["repaired"], worker["failures"]), (1, 0), worker)
+        # While it is stopped: nothing reads the shard, the scrub finds it.
+        self.server.proc.send_signal(signal.SIGTERM)
+        self.server.proc.wait(timeout=30)
+        flip()
         self.server.restart(rate="0", scrub="1s")
         self.server.wait_for("the scrub's repair", lambda: read(shard) == good)
-        v = self.server.admin_ok("GET", "volumes/%d" % vid)
-        self.assertEqual((v["coding"], v["shards_ok"]), ("coded", 6))
-        self.assertIn("shard 1 is corrupt", self.server.read_log())
+        self.server.wait_for("the worker's count", lambda: self.server.admin_ok(
+            "GET", "status")["erasure"]["worker"]["repaired"] == 1)
         worker = self.server.admin_ok("GET", "status")["erasure"]["worker"]
         self.assertGreaterEqual(worker["scrubbed"], 1)
         self.assertEqual((worker["bad_shards_found"], worker["repaired"], worker["failures"]), (1, 1, 0), worker)
+        v = self.server.admin_ok("GET", "volumes/%d" % vid)
+        self.assertEqual((v["coding"], v["shards_ok"]), ("coded", 6))
         self.check_all()
 
     def test_idle_volume_is_sealed_and_coded(self):
@@ -208,6 +223,8 @@ class ErasureTest(unittest.TestCase):
                              lambda: self.server.admin_ok("GET", "volumes/%d" % vid)["coding"] == "coded")
         self.assertGreaterEqual(time.time() - started, 2)
         self.assertIn("volume %d sealed for coding: it has been idle" % vid, self.server.read_log())
+        self.server.wait_for("the worker's count", lambda: self.server.admin_ok(
+            "GET", "status")["erasure"]["worker"]["encoded"] == 1)  # counted just after the swap
         worker = self.server.admin_ok("GET", "status")["erasure"]["worker"]
         self.assertEqual((worker["sealed"], worker["encoded"], worker["failures"]), (1, 1, 0), worker)
         self.check_all()
