@@ -114,35 +114,20 @@ void ErasureWorker::RunOnce() {
   }
   // Repairs first: a degraded volume is one failure closer to loss.
   for (VolumeId vid : repair) {
-    if (stop_) return;
-    EcMaintenanceOptions o;
-    o.max_bytes_per_second = options_.encode_bytes_per_second;
-    o.stop = &stop_;
-    o.progress = [&](uint64_t done, uint64_t total) { Note("repairing", vid, double(done) / total); };
-    Note("repairing", vid, 0);
-    Status st = store_->Repair(vid, o);
-    Note("idle", 0, 0);
-    if (!st.ok()) {
-      Failed(st);
-      continue;
-    }
+    if (stop_ || !Repair(vid)) continue;
     std::lock_guard lk(mu_);
-    progress_.repaired++;
     progress_.repair_backlog--;
   }
   for (VolumeId vid : encode) {
     if (stop_) return;
-    ec::BuildOptions bo;
-    bo.max_bytes_per_second = options_.encode_bytes_per_second;
-    bo.stop = &stop_;
-    bo.progress = [&](uint64_t done, uint64_t total) { Note("encoding", vid, double(done) / total); };
-    Note("encoding", vid, 0);
-    Status st = store_->Encode(vid, bo);
-    Note("idle", 0, 0);
-    if (!st.ok()) {
-      Failed(st);
-      continue;
-    }
+    bool done = Run("encoding", vid, [&](const ProgressFn& progress) {
+      ec::BuildOptions bo;
+      bo.max_bytes_per_second = options_.encode_bytes_per_second;
+      bo.stop = &stop_;
+      bo.progress = progress;
+      return store_->Encode(vid, bo);
+    });
+    if (!done) continue;
     std::lock_guard lk(mu_);
     progress_.encoded++;
     progress_.encode_backlog--;
@@ -152,38 +137,44 @@ void ErasureWorker::RunOnce() {
   last_scrub_ = now;
   for (VolumeId vid : coded) {
     if (stop_) return;
-    EcMaintenanceOptions o;
-    o.max_bytes_per_second = options_.scrub_bytes_per_second;
-    o.stop = &stop_;
-    o.progress = [&](uint64_t done, uint64_t total) { Note("scrubbing", vid, double(done) / total); };
-    Note("scrubbing", vid, 0);
-    auto bad = store_->Scrub(vid, o);
-    Note("idle", 0, 0);
-    if (!bad.ok()) {
-      Failed(bad.status());
-      continue;
-    }
+    std::vector<int> bad;
+    bool done = Run("scrubbing", vid, [&](const ProgressFn& progress) {
+      ASSIGN_OR_RETURN(bad, store_->Scrub(vid, {options_.scrub_bytes_per_second, progress, &stop_}));
+      return Status::Ok();
+    });
+    if (!done) continue;
     {
       std::lock_guard lk(mu_);
       progress_.scrubbed++;
-      progress_.bad_shards_found += bad->size();
+      progress_.bad_shards_found += bad.size();
     }
-    if (bad->empty() || stop_) continue;
-    BALE_LOG(kWarning) << "scrub: volume " << vid << " has " << bad->size()
+    if (bad.empty() || stop_) continue;
+    BALE_LOG(kWarning) << "scrub: volume " << vid << " has " << bad.size()
                        << " bad shard(s); repairing";
-    EcMaintenanceOptions r;
-    r.max_bytes_per_second = options_.encode_bytes_per_second;
-    r.stop = &stop_;
-    r.progress = [&](uint64_t done, uint64_t total) { Note("repairing", vid, double(done) / total); };
-    Status st = store_->Repair(vid, r);
-    Note("idle", 0, 0);
-    if (!st.ok()) {
-      Failed(st);
-      continue;
-    }
+    Repair(vid);
+  }
+}
+
+bool ErasureWorker::Run(const char* activity, VolumeId vid,
+                        const std::function<Status(const ProgressFn&)>& job) {
+  Note(activity, vid, 0);
+  Status st = job([&](uint64_t done, uint64_t total) {
+    Note(activity, vid, total ? double(done) / double(total) : 0.0);
+  });
+  Note("idle", 0, 0);
+  if (!st.ok()) Failed(st);
+  return st.ok();
+}
+
+bool ErasureWorker::Repair(VolumeId vid) {
+  bool done = Run("repairing", vid, [&](const ProgressFn& progress) {
+    return store_->Repair(vid, {options_.encode_bytes_per_second, progress, &stop_});
+  });
+  if (done) {
     std::lock_guard lk(mu_);
     progress_.repaired++;
   }
+  return done;
 }
 
 }  // namespace bale

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -67,6 +68,11 @@ class ErasureWorker {
 
  private:
   void SealWhatIsDue(const std::vector<VolumeStats>& all);
+  // Runs `job` on `vid`, its progress shown as `activity`; a failure is
+  // counted and logged. True when it succeeded.
+  bool Run(const char* activity, VolumeId vid, const std::function<Status(const ProgressFn&)>& job);
+  // Repairs coded volume `vid` and counts it.
+  bool Repair(VolumeId vid);
   void Note(const std::string& activity, VolumeId vid, double fraction);
   void Failed(const Status& st);
 

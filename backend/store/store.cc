@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -319,26 +320,34 @@ Status Store::Put(VolumeId vid, NeedleKey key, Cookie cookie, std::string_view d
   return FirstError(all);
 }
 
-Result<std::string> Store::Get(VolumeId vid, NeedleKey key, Cookie cookie) {
-  BALE_VIEW(view, vid);
-  if (view.coded) return view.coded->Read(key, cookie);
-  Result<std::string> first = view.replicas->front()->Read(key, cookie);
-  for (size_t i = 1; i < view.replicas->size() && !first.ok(); i++) {
-    auto again = (*view.replicas)[i]->Read(key, cookie);
+namespace {
+
+// The first copy's answer if it has one, else the first copy that does, else
+// the first copy's error.
+template <typename T>
+Result<T> FromFirstCopy(const Replicas& r, const std::function<Result<T>(const Volume&)>& read) {
+  Result<T> first = read(*r.front());
+  for (size_t i = 1; i < r.size() && !first.ok(); i++) {
+    Result<T> again = read(*r[i]);
     if (again.ok()) return again;
   }
   return first;
 }
 
+}  // namespace
+
+Result<std::string> Store::Get(VolumeId vid, NeedleKey key, Cookie cookie) {
+  BALE_VIEW(view, vid);
+  if (view.coded) return view.coded->Read(key, cookie);
+  return FromFirstCopy<std::string>(*view.replicas,
+                                    [&](const Volume& v) { return v.Read(key, cookie); });
+}
+
 Result<NeedleMeta> Store::Head(VolumeId vid, NeedleKey key, Cookie cookie) {
   BALE_VIEW(view, vid);
   if (view.coded) return view.coded->Stat(key, cookie);
-  Result<NeedleMeta> first = view.replicas->front()->Stat(key, cookie);
-  for (size_t i = 1; i < view.replicas->size() && !first.ok(); i++) {
-    auto again = (*view.replicas)[i]->Stat(key, cookie);
-    if (again.ok()) return again;
-  }
-  return first;
+  return FromFirstCopy<NeedleMeta>(*view.replicas,
+                                   [&](const Volume& v) { return v.Stat(key, cookie); });
 }
 
 Status Store::Delete(VolumeId vid, NeedleKey key, Cookie cookie) {
