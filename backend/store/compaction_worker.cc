@@ -92,8 +92,14 @@ void CompactionWorker::Compact(const VolumeStats& v) {
     }
     Throttle(done);
   });
-  uint64_t after = v.file_bytes;
-  if (auto vol = store_->Find(v.id); vol.ok()) after = (*vol)->Stats().file_bytes;
+  // Reclaimed: the dead needles the compaction dropped. (The file's shrinkage
+  // would undercount by whatever was appended while it ran.)
+  uint64_t after = v.file_bytes, reclaimed = 0;
+  if (auto vol = store_->Find(v.id); vol.ok()) {
+    VolumeStats now = (*vol)->Stats();
+    after = now.file_bytes;
+    reclaimed = now.reclaimed_bytes - std::min(now.reclaimed_bytes, v.reclaimed_bytes);
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
   std::lock_guard lk(mu_);
   progress_.running = false;
@@ -103,7 +109,6 @@ void CompactionWorker::Compact(const VolumeStats& v) {
     BALE_LOG(kError) << "volume " << v.id << ": compaction failed: " << st;
     return;
   }
-  uint64_t reclaimed = v.file_bytes > after ? v.file_bytes - after : 0;
   progress_.compactions++;
   progress_.reclaimed_bytes += reclaimed;
   BALE_LOG(kInfo) << "volume " << v.id << ": compacted in " << seconds << " s, " << reclaimed

@@ -50,6 +50,7 @@ struct VolumeStats {
   uint64_t index_bytes = 0;  // memory held by the in-memory index
   bool compacting = false;
   double compaction_progress = 0;  // 0..1 while compacting
+  uint64_t reclaimed_bytes = 0;    // dead-needle bytes compactions dropped since it opened
   // Redundancy (docs/formats/erasure.md).
   std::string coding = "none";  // "none" (replicas), "encoding", "coded", "degraded"
   double coding_progress = 0;   // 0..1 while encoding, or repairing a coded volume

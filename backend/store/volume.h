@@ -153,6 +153,7 @@ class Volume {
   std::atomic<bool> compacting_{false};
   std::atomic<uint64_t> compact_done_{0};
   std::atomic<uint64_t> compact_total_{0};
+  std::atomic<uint64_t> reclaimed_{0};  // dead-needle bytes dropped by compactions since open
 };
 
 }  // namespace bale

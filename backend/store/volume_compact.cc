@@ -195,6 +195,7 @@ Status Volume::Compact(const ProgressFn& progress) {
     BALE_LOG(kError) << "volume " << id_ << ": compaction failed: " << st;
     return st;
   }
+  reclaimed_ += dropped;
   VolumeStats after = Stats();
   BALE_LOG(kInfo) << "volume " << id_ << ": compacted to revision " << after.revision << ", "
                   << before.file_bytes << " -> " << after.file_bytes << " bytes (" << dropped

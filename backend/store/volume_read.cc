@@ -106,6 +106,7 @@ VolumeStats Volume::Stats() const {
   s.garbage_ratio =
       body == 0 ? 0.0 : 1.0 - static_cast<double>(std::min(s.live_bytes, body)) / body;
   s.compacting = compacting_.load();
+  s.reclaimed_bytes = reclaimed_.load();
   uint64_t total = compact_total_.load();
   s.compaction_progress =
       (s.compacting && total > 0) ? static_cast<double>(compact_done_.load()) / total : 0.0;
