@@ -24,11 +24,9 @@ import re
 import resource
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 KEY, SECRET = "BENCHSUITE0000000001", "bench-suite-secret-00000000000000000000"
 BUCKET = "suite"
@@ -39,24 +37,8 @@ MARK_BEGIN = "<!-- bench-s3-suite:begin (tools/dev bench writes this section) --
 MARK_END = "<!-- bench-s3-suite:end -->"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port, proc, what):
-    for _ in range(400):
-        if proc.poll() is not None:
-            sys.exit("%s exited early (%s)" % (what, proc.returncode))
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    sys.exit("%s did not start listening" % what)
+sys.path.insert(0, os.path.join(ROOT, "tools", "bench"))
+from bench_server import free_port, wait_listening  # noqa: E402  (shared with the other bench scripts)
 
 
 def stop(proc):
