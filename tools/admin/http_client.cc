@@ -1,6 +1,5 @@
 #include "tools/admin/http_client.h"
 
-#include <charconv>
 #include <exception>
 
 #include <boost/asio/co_spawn.hpp>
@@ -18,8 +17,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
-constexpr std::string_view kScheme = "http://";
-constexpr uint16_t kDefaultPort = 80;
 // Listings of many buckets or volumes stay far below this.
 constexpr uint64_t kMaxAnswerBytes = 64 << 20;
 
@@ -61,48 +58,6 @@ std::string Describe(const std::exception_ptr& error, std::chrono::milliseconds 
 }
 
 }  // namespace
-
-std::string Endpoint::HostHeader() const {
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return port == kDefaultPort ? h : h + ":" + std::to_string(port);
-}
-
-Result<Endpoint> ParseEndpoint(std::string_view url) {
-  auto bad = [&](std::string why) {
-    return InvalidArgumentError("--endpoint '" + std::string(url) + "': " + why);
-  };
-  if (url.substr(0, 8) == "https://") {
-    return bad("https is not supported: bale admin speaks plain http to the S3 listener");
-  }
-  if (url.substr(0, kScheme.size()) != kScheme) return bad("expected http://HOST[:PORT]");
-  std::string_view rest = url.substr(kScheme.size());
-  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
-  if (rest.find('/') != std::string_view::npos) return bad("the admin API has no path prefix");
-  Endpoint e{std::string(url), "", kDefaultPort};
-  std::string_view port;
-  if (!rest.empty() && rest.front() == '[') {  // [IPv6]:port
-    size_t close = rest.find(']');
-    if (close == std::string_view::npos) return bad("unclosed '['");
-    e.host = std::string(rest.substr(1, close - 1));
-    rest.remove_prefix(close + 1);
-    if (!rest.empty() && rest.front() != ':') return bad("expected ':' after ']'");
-    if (!rest.empty()) port = rest.substr(1);
-  } else {
-    size_t colon = rest.find(':');
-    e.host = std::string(rest.substr(0, colon));
-    if (colon != std::string_view::npos) port = rest.substr(colon + 1);
-  }
-  if (e.host.empty()) return bad("no host");
-  if (!port.empty() || rest.find(':') != std::string_view::npos) {
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) {
-      return bad("the port is not a number from 1 to 65535");
-    }
-    e.port = static_cast<uint16_t>(value);
-  }
-  return e;
-}
 
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {
   for (const auto& [n, v] : headers) {

@@ -15,21 +15,14 @@
 #include <vector>
 
 #include "auth/request.h"
+#include "common/http_url.h"
 #include "common/status.h"
 
 namespace bale::admin {
 
-struct Endpoint {
-  std::string url;   // as the user gave it, for messages
-  std::string host;  // without IPv6 brackets
-  uint16_t port = 80;
-
-  // "127.0.0.1:9000", "[::1]:9000"; no port when it is 80.
-  std::string HostHeader() const;
-};
-
-// "http://HOST[:PORT][/]". INVALID_ARGUMENT for https and anything else.
-Result<Endpoint> ParseEndpoint(std::string_view url);
+// The admin API's address: "http://HOST[:PORT][/]" (common/http_url.h).
+using Endpoint = HttpUrl;
+inline Result<Endpoint> ParseEndpoint(std::string_view url) { return ParseEndpointUrl(url); }
 
 struct HttpResponse {
   int status = 0;

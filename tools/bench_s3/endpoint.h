@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/http_url.h"
 #include "common/status.h"
 
 namespace bale::bench_s3 {
@@ -23,7 +24,7 @@ struct Endpoint {
   socklen_t address_length = 0;
 };
 
-// Parses the URL (http only; no path) without resolving it.
+// Parses the URL (common/http_url.h: http only, no path) without resolving it.
 Result<Endpoint> ParseEndpoint(std::string_view url);
 // Resolves endpoint->host with getaddrinfo (the first address).
 Status Resolve(Endpoint* endpoint);
