@@ -15,6 +15,7 @@
 #include "tools/admin/commands.h"
 #include "backend/store/store.h"
 #include "tools/bench_ec.h"
+#include "tools/command_line.h"
 #include "tools/bench_s3/command.h"
 #include "tools/bench_store.h"
 #include "tools/serve.h"
@@ -47,24 +48,6 @@ std::vector<std::string> SplitComma(const std::string& s) {
     start = comma + 1;
   }
   return out;
-}
-
-// Parses argv into `vm`; returns -1 to go on, else an exit code.
-int Parse(const std::string& usage, po::options_description& desc, int argc, char** argv,
-          po::variables_map& vm) {
-  desc.add_options()("help,h", "show this help");
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "bale: " << e.what() << "\n\n" << usage << "\n" << desc;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << usage << "\n" << desc;
-    return 0;
-  }
-  return -1;
 }
 
 int Serve(const char* name, int argc, char** argv) {
@@ -128,7 +111,7 @@ int Serve(const char* name, int argc, char** argv) {
   // clang-format on
   po::variables_map vm;
   std::string usage = std::string("usage: bale ") + name + " [options]";
-  if (int rc = Parse(usage, desc, argc, argv, vm); rc >= 0) return rc;
+  if (auto rc = bale::tools::ParseCommandLine(usage, desc, argc, argv, vm)) return *rc;
   bale::LogLevel level;
   if (!bale::ParseLogLevel(log_level, &level)) {
     std::cerr << "bale: --log-level '" << log_level
@@ -232,7 +215,9 @@ int BenchStore(int argc, char** argv) {
       "index-needles", po::value(&o.index_needles)->default_value(o.index_needles),
       "needles in the index/open-time measurement (0 skips it)");
   po::variables_map vm;
-  if (int rc = Parse("usage: bale bench store [options]", desc, argc, argv, vm); rc >= 0) return rc;
+  if (auto rc = bale::tools::ParseCommandLine("usage: bale bench store [options]", desc, argc,
+                                               argv, vm))
+    return *rc;
   o.sizes.clear();
   for (const auto& s : SplitComma(sizes)) {
     auto v = bale::ParseByteSize(s);
@@ -280,7 +265,9 @@ int BenchEc(int argc, char** argv) {
       "4 KiB needles in the coded volume (0: codec figures only)")(
       "reads", po::value(&o.reads)->default_value(o.reads), "random reads per read figure");
   po::variables_map vm;
-  if (int rc = Parse("usage: bale bench ec [options]", desc, argc, argv, vm); rc >= 0) return rc;
+  if (auto rc = bale::tools::ParseCommandLine("usage: bale bench ec [options]", desc, argc, argv,
+                                               vm))
+    return *rc;
   auto size = bale::ParseByteSize(shard_size);
   if (!size.ok() || *size == 0 || *size % 8 != 0 || *size > (1u << 30)) {
     std::cerr << "bale: --shard-size '" << shard_size

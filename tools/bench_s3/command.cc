@@ -12,6 +12,7 @@
 #include "common/units.h"
 #include "tools/bench_s3/bench_s3.h"
 #include "tools/bench_s3/null_server.h"
+#include "tools/command_line.h"
 
 namespace bale::bench_s3 {
 namespace {
@@ -40,23 +41,6 @@ constexpr char kNullUsage[] =
     "Answers every HTTP/1.1 request with 200 and a fixed body, at once: the server\n"
     "against which `bale bench s3` measures its own ceiling. Runs until SIGINT or\n"
     "SIGTERM and prints \"listening on HOST:PORT\" first.\n";
-
-std::optional<int> Parse(const char* usage, po::options_description& desc, int argc, char** argv,
-                         po::variables_map& vm) {
-  desc.add_options()("help,h", "show this help");
-  try {
-    po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "bale: " << e.what() << "\n\n" << usage << "\n" << desc;
-    return 2;
-  }
-  if (vm.count("help")) {
-    std::cout << usage << "\n" << desc;
-    return 0;
-  }
-  return std::nullopt;
-}
 
 int Usage(std::string_view message) {
   std::cerr << "bale bench s3: " << message << " (see bale bench s3 --help)\n";
@@ -104,7 +88,7 @@ int RunS3BenchCommand(int argc, char** argv) {
       ("keep", po::bool_switch(&o.keep), "leave the objects (and the bucket) in place");
   // clang-format on
   po::variables_map vm;
-  if (auto rc = Parse(kS3Usage, desc, argc, argv, vm)) return *rc;
+  if (auto rc = tools::ParseCommandLine(kS3Usage, desc, argc, argv, vm)) return *rc;
 
   if (o.workload == "mixed") {
     auto parsed = WorkloadMix::Parse(mix.empty() ? "get=90,put=10" : mix);
@@ -176,7 +160,7 @@ int RunNullServerCommand(int argc, char** argv) {
       ("threads", po::value(&o.threads)->default_value(o.threads), "event loops (SO_REUSEPORT)");
   // clang-format on
   po::variables_map vm;
-  if (auto rc = Parse(kNullUsage, desc, argc, argv, vm)) return *rc;
+  if (auto rc = tools::ParseCommandLine(kNullUsage, desc, argc, argv, vm)) return *rc;
   auto size = ParseByteSize(body);
   if (!size.ok() || *size > (64u << 20)) {
     std::cerr << "bale bench null-server: --body '" << body << "' is not a size up to 64MiB\n";
