@@ -69,7 +69,8 @@ EcVolume::~EcVolume() = default;
 
 Result<std::unique_ptr<EcVolume>> EcVolume::Open(FileSystem* fs, VolumeId vid,
                                                  const std::vector<std::string>& drives) {
-  std::vector<ec::IndexFile> indexes;
+  // Shard headers first (4 KiB each); an index copy is read only when needed.
+  std::vector<std::string> index_drives;
   std::vector<FoundShard> found;
   for (const auto& drive : drives) {
     auto names = fs->ListDir(drive);
@@ -77,14 +78,7 @@ Result<std::unique_ptr<EcVolume>> EcVolume::Open(FileSystem* fs, VolumeId vid,
     std::sort(names->begin(), names->end());
     for (const auto& name : *names) {
       if (name == ec::IndexName(vid)) {
-        auto bytes = ec::ReadWholeFile(fs, JoinPath(drive, name));
-        auto x = bytes.ok() ? ec::DecodeIndex(*bytes) : Result<ec::IndexFile>(bytes.status());
-        if (x.ok() && x->id.volume == vid)
-          indexes.push_back(std::move(*x));
-        else
-          BALE_LOG(kWarning) << JoinPath(drive, name) << " is not usable: "
-                             << (x.ok() ? Status(InvalidArgumentError("another volume's index"))
-                                        : x.status());
+        index_drives.push_back(drive);
         continue;
       }
       auto parsed = ec::ParseShardName(name);
@@ -100,21 +94,42 @@ Result<std::unique_ptr<EcVolume>> EcVolume::Open(FileSystem* fs, VolumeId vid,
       found.push_back(std::move(*s));
     }
   }
-  if (indexes.empty())
-    return FailedPreconditionError(Name(vid) + ": no intact index (.ecx) on any drive");
 
-  // The encoding with an index and the most shards wins.
-  const ec::IndexFile* best = nullptr;
-  int best_count = -1;
-  for (const auto& x : indexes) {
-    std::set<int> have;
-    for (const auto& s : found)
-      if (s.header.id == x.id && SameLayout(s.header.layout, x.layout)) have.insert(s.header.index);
-    if (static_cast<int>(have.size()) > best_count) {
-      best = &x;
-      best_count = static_cast<int>(have.size());
+  // The encoding most shards belong to, if an index copy of it is intact;
+  // else the next. With no shard at all, any intact index.
+  std::map<uint64_t, std::set<int>> shards_of;  // nonce -> shard indexes
+  for (const auto& s : found) shards_of[s.header.id.nonce].insert(s.header.index);
+  std::vector<std::pair<size_t, uint64_t>> candidates;  // (shards, nonce)
+  for (const auto& [nonce, have] : shards_of) candidates.push_back({have.size(), nonce});
+  std::sort(candidates.rbegin(), candidates.rend());
+  std::map<std::string, Result<ec::IndexFile>> decoded;  // drive -> its copy, read once
+  auto index_on = [&](const std::string& drive) -> const Result<ec::IndexFile>& {
+    auto it = decoded.find(drive);
+    if (it == decoded.end()) {
+      const std::string path = JoinPath(drive, ec::IndexName(vid));
+      auto bytes = ec::ReadWholeFile(fs, path);
+      auto x = bytes.ok() ? ec::DecodeIndex(*bytes) : Result<ec::IndexFile>(bytes.status());
+      if (x.ok() && x->id.volume != vid) x = InvalidArgumentError("another volume's index");
+      if (!x.ok()) BALE_LOG(kWarning) << path << " is not usable: " << x.status();
+      it = decoded.emplace(drive, std::move(x)).first;
     }
+    return it->second;
+  };
+  const ec::IndexFile* best = nullptr;
+  for (const auto& [count, nonce] : candidates) {
+    for (const auto& d : index_drives) {
+      const auto& x = index_on(d);
+      if (x.ok() && x->id.nonce == nonce) {
+        best = &*x;
+        break;
+      }
+    }
+    if (best) break;
   }
+  for (size_t i = 0; !best && i < index_drives.size(); i++)
+    if (const auto& x = index_on(index_drives[i]); x.ok()) best = &*x;
+  if (!best) return FailedPreconditionError(Name(vid) + ": no intact index (.ecx) on any drive");
+
   ASSIGN_OR_RETURN(auto rs, erasure::ReedSolomon::Create(best->layout.k, best->layout.m));
   std::unique_ptr<EcVolume> v(
       new EcVolume(fs, best->id, best->layout, best->chunk_size, std::move(rs)));
@@ -140,6 +155,8 @@ Result<std::unique_ptr<EcVolume>> EcVolume::Open(FileSystem* fs, VolumeId vid,
     if (v->shards_[i]->state != Shard::kOk) v->MarkBad(int(i), Shard::kMissing, "no intact file");
   v->index_ = best->records;
   v->original_index_ = ec::EncodeIndex(*best);
+  for (const auto& [drive, x] : decoded)
+    if (x.ok() && x->id == v->id_) v->index_copies_.insert(drive);
   for (const auto& r : v->index_) {
     v->live_needles_++;
     v->live_bytes_ += format::NeedleLength(r.size);
@@ -154,13 +171,14 @@ Result<std::unique_ptr<EcVolume>> EcVolume::Open(FileSystem* fs, VolumeId vid,
     if (!bytes.ok()) continue;
     auto id = ec::DecodeJournalHeader(*bytes, vid);
     if (!id.ok() || !(*id == v->id_)) continue;
-    for (size_t off = ec::kJournalHeaderSize; off + ec::kJournalRecordSize <= bytes->size();
-         off += ec::kJournalRecordSize) {
+    size_t off = ec::kJournalHeaderSize;
+    for (; off + ec::kJournalRecordSize <= bytes->size(); off += ec::kJournalRecordSize) {
       auto r = ec::DecodeJournalRecord(
           v->id_, std::string_view(bytes->data() + off, ec::kJournalRecordSize));
       if (!r) break;  // a torn tail
       deleted.insert(*r);
     }
+    v->journal_read_[drive] = off;
   }
   for (const auto& [key, cookie] : deleted) {
     auto it = std::lower_bound(v->index_.begin(), v->index_.end(), key,
@@ -182,33 +200,48 @@ Status EcVolume::Reconcile() {
   std::vector<std::string> drives = ShardDrives();
   if (drives.size() > size_t(layout_.m + 1)) drives.resize(layout_.m + 1);
   std::lock_guard jl(journal_mu_);
+  const uint64_t journal_size = ec::kJournalHeaderSize + ec::kJournalRecordSize * deleted_.size();
   Status first;
-  journals_.clear();
+  auto failed = [&](const Status& st) {
+    if (first.ok()) first = st;
+  };
   for (const auto& drive : drives) {
-    std::string ipath = JoinPath(drive, ec::IndexName(id_.volume));
-    auto have = ec::ReadWholeFile(fs_, ipath);
-    auto decoded = have.ok() ? ec::DecodeIndex(*have) : Result<ec::IndexFile>(have.status());
-    if (!decoded.ok() || !(decoded->id == id_)) {
-      if (Status st = ec::WriteFileAtomically(fs_, ipath, original_index_); !st.ok() && first.ok())
-        first = st;
+    if (!index_copies_.count(drive)) {
+      // A copy Open did not need to read: its size and 64-byte header (identity,
+      // layout, count) are checked, not its CRC: a start-up reads one copy whole.
+      const std::string path = JoinPath(drive, ec::IndexName(id_.volume));
+      std::string head(ec::kIndexHeaderSize, '\0');
+      auto f = fs_->Open(path, OpenMode::kReadOnly);
+      bool same = false;
+      if (f.ok()) {
+        auto size = (*f)->Size();
+        auto got = (*f)->ReadAt(0, head.size(), head.data());
+        same = size.ok() && *size == original_index_.size() && got.ok() && *got == head.size() &&
+               original_index_.compare(0, head.size(), head) == 0;
+      }
+      Status st = same ? Status::Ok() : ec::WriteFileAtomically(fs_, path, original_index_);
+      if (st.ok()) index_copies_.insert(drive);
+      failed(st);
     }
-    std::string jpath = JoinPath(drive, ec::JournalName(id_.volume));
-    std::string want = ec::EncodeJournalHeader(id_);
-    for (const auto& [key, cookie] : deleted_) want += ec::EncodeJournalRecord(id_, key, cookie);
-    // Every copy is a subset of deleted_ (their union), so one as long is complete.
-    auto cur = ec::ReadWholeFile(fs_, jpath);
-    if (!cur.ok() || cur->size() != want.size() || !cur->starts_with(ec::EncodeJournalHeader(id_))) {
-      if (Status st = ec::WriteFileAtomically(fs_, jpath, want); !st.ok()) {
-        if (first.ok()) first = st;
+    // A copy holds a subset of deleted_ (their union): one as long is complete.
+    if (auto it = journals_.find(drive); it != journals_.end() && it->second.end == journal_size)
+      continue;
+    const std::string path = JoinPath(drive, ec::JournalName(id_.volume));
+    if (journal_read_[drive] != journal_size) {
+      std::string want = ec::EncodeJournalHeader(id_);
+      for (const auto& [key, cookie] : deleted_) want += ec::EncodeJournalRecord(id_, key, cookie);
+      if (Status st = ec::WriteFileAtomically(fs_, path, want); !st.ok()) {
+        failed(st);
         continue;
       }
+      journal_read_[drive] = journal_size;
     }
-    auto f = fs_->Open(jpath, OpenMode::kReadWrite);
+    auto f = fs_->Open(path, OpenMode::kReadWrite);
     if (!f.ok()) {
-      if (first.ok()) first = f.status();
+      failed(f.status());
       continue;
     }
-    journals_.push_back({std::move(*f), want.size()});
+    journals_[drive] = {std::move(*f), journal_size};
   }
   return first;
 }
@@ -256,26 +289,26 @@ Result<IndexRecord> EcVolume::Lookup(NeedleKey key) const {
   return *it;
 }
 
-Status EcVolume::Decode(const ec::Piece& piece, std::vector<bool>* distrust, char* out) const {
+Status EcVolume::Rebuild(uint64_t shard_offset, std::span<const std::span<uint8_t>> shards,
+                         const std::vector<bool>& skip) const {
   const int n = layout_.k + layout_.m;
-  std::vector<std::vector<uint8_t>> bufs(n, std::vector<uint8_t>(piece.length));
+  const uint64_t length = shards.front().size();
   for (;;) {
     std::vector<int> chosen;
     for (int i = 0; i < n && int(chosen.size()) < layout_.k; i++)
-      if (i != piece.shard && Usable(i) && !(*distrust)[i]) chosen.push_back(i);
+      if (!skip[i] && Usable(i)) chosen.push_back(i);
     if (int(chosen.size()) < layout_.k)
-      return UnavailableError(Where(piece.shard_offset) + ": shard " + std::to_string(piece.shard) +
-                              " cannot be rebuilt: only " + std::to_string(chosen.size()) +
-                              " other shards are readable and " + std::to_string(layout_.k) +
+      return UnavailableError(Where(shard_offset) + ": only " + std::to_string(chosen.size()) +
+                              " shards can be read there and " + std::to_string(layout_.k) +
                               " are needed");
     bool reread = false;
     for (int i : chosen) {
-      auto got = shards_[i]->file->ReadAt(ec::kShardHeaderSize + piece.shard_offset, piece.length,
-                                          reinterpret_cast<char*>(bufs[i].data()));
-      if (!got.ok() || *got != piece.length) {
+      auto got = shards_[i]->file->ReadAt(ec::kShardHeaderSize + shard_offset, length,
+                                          reinterpret_cast<char*>(shards[i].data()));
+      if (!got.ok() || *got != length) {
         MarkBad(i, Shard::kMissing,
                 got.ok() ? std::string("short read") : std::string(got.status().message()));
-        reread = true;
+        reread = true;  // it is no longer Usable: choose again
         break;
       }
     }
@@ -283,12 +316,18 @@ Status EcVolume::Decode(const ec::Piece& piece, std::vector<bool>* distrust, cha
     std::vector<int> missing;
     for (int i = 0; i < n; i++)
       if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) missing.push_back(i);
-    std::vector<std::span<uint8_t>> spans;
-    for (auto& b : bufs) spans.emplace_back(b.data(), b.size());
-    RETURN_IF_ERROR(rs_.ReconstructRange(spans, missing, 0, piece.length));
-    std::memcpy(out, bufs[piece.shard].data(), piece.length);
-    return Status::Ok();
+    return rs_.Reconstruct(shards, missing);
   }
+}
+
+Status EcVolume::Decode(const ec::Piece& piece, std::vector<bool>* distrust, char* out) const {
+  std::vector<std::vector<uint8_t>> bufs(layout_.k + layout_.m, std::vector<uint8_t>(piece.length));
+  std::vector<std::span<uint8_t>> spans(bufs.begin(), bufs.end());
+  std::vector<bool> skip = *distrust;
+  skip[piece.shard] = true;
+  RETURN_IF_ERROR(Rebuild(piece.shard_offset, spans, skip));
+  std::memcpy(out, bufs[piece.shard].data(), piece.length);
+  return Status::Ok();
 }
 
 Result<std::string> EcVolume::ReadRange(uint64_t offset, uint64_t length,
@@ -391,11 +430,11 @@ Status EcVolume::Delete(NeedleKey key, Cookie cookie) {
     std::lock_guard jl(journal_mu_);
     Status first;
     int durable = 0;
-    for (auto& [f, end] : journals_) {
-      Status st = f->WriteAt(end, rec);
-      if (st.ok()) st = f->Sync();
+    for (auto& [drive, copy] : journals_) {
+      Status st = copy.file->WriteAt(copy.end, rec);
+      if (st.ok()) st = copy.file->Sync();
       if (st.ok()) {
-        end += rec.size();
+        copy.end += rec.size();
         durable++;
       } else if (first.ok()) {
         first = st;
@@ -573,31 +612,8 @@ Status EcVolume::Repair(const std::vector<std::string>& drives, const EcMaintena
   std::vector<bool> skip(n, false);
   for (int i : bad) skip[i] = true;
   auto fill = [&](uint64_t row, std::span<const std::span<uint8_t>> blocks) -> Status {
-    for (;;) {
-      std::shared_lock lk(mu_);
-      std::vector<int> chosen;
-      for (int i = 0; i < n && int(chosen.size()) < layout_.k; i++)
-        if (!skip[i] && Usable(i)) chosen.push_back(i);
-      if (int(chosen.size()) < layout_.k)
-        return UnavailableError(Name(id_.volume) + ": too few shards left to rebuild from");
-      bool again = false;
-      for (int i : chosen) {
-        auto got = shards_[i]->file->ReadAt(ec::kShardHeaderSize + layout_.row_offset(row),
-                                            blocks[i].size(),
-                                            reinterpret_cast<char*>(blocks[i].data()));
-        if (!got.ok() || *got != blocks[i].size()) {
-          MarkBad(i, Shard::kMissing, "unreadable during repair");
-          skip[i] = true;
-          again = true;
-          break;
-        }
-      }
-      if (again) continue;
-      std::vector<int> missing;
-      for (int i = 0; i < n; i++)
-        if (std::find(chosen.begin(), chosen.end(), i) == chosen.end()) missing.push_back(i);
-      return rs_.Reconstruct(blocks, missing);
-    }
+    std::shared_lock lk(mu_);
+    return Rebuild(layout_.row_offset(row), blocks, skip);
   };
   ec::BuildOptions bo;
   bo.max_bytes_per_second = o.max_bytes_per_second;

@@ -20,9 +20,12 @@
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -88,6 +91,13 @@ class EcVolume {
   // `distrust` are not used.
   Result<std::string> ReadRange(uint64_t offset, uint64_t length,
                                 std::vector<bool>* distrust) const;
+  // Reads shard bytes [shard_offset, + shards[i].size()) of the k lowest-
+  // indexed usable shards not in `skip` into `shards` and reconstructs every
+  // other shard's bytes there. Unreadable shards are marked missing and others
+  // tried; UNAVAILABLE with fewer than k.
+  Status Rebuild(uint64_t shard_offset, std::span<const std::span<uint8_t>> shards,
+                 const std::vector<bool>& skip) const;
+  // A piece of a data shard that cannot be read as it is, from the others.
   Status Decode(const ec::Piece& piece, std::vector<bool>* distrust, char* out) const;
   // After bytes failed their CRC: checks the chunks of [offset, offset + length)
   // on every shard, marks those that fail. True if it found one.
@@ -114,9 +124,17 @@ class EcVolume {
 
   std::string original_index_;  // the .ecx bytes, copied to drives that lack them
 
-  std::mutex journal_mu_;  // appends to the journal copies
-  std::vector<std::pair<NeedleKey, Cookie>> deleted_;                 // (journal_mu_)
-  std::vector<std::pair<std::unique_ptr<File>, uint64_t>> journals_;  // copy, its end (journal_mu_)
+  // Index and journal copies. Open reads each at most once; Reconcile writes
+  // only what a drive lacks (journal_mu_ for all of these).
+  struct JournalCopy {
+    std::unique_ptr<File> file;
+    uint64_t end = 0;  // where the next record goes
+  };
+  std::mutex journal_mu_;
+  std::vector<std::pair<NeedleKey, Cookie>> deleted_;  // every delete, all copies together
+  std::map<std::string, JournalCopy> journals_;        // drive -> its open copy
+  std::map<std::string, uint64_t> journal_read_;       // drive -> intact bytes found at open
+  std::set<std::string> index_copies_;                 // drives holding an intact index copy
   std::mutex repair_mu_;   // one repair at a time
   std::atomic<bool> repairing_{false};
   std::atomic<double> repair_progress_{0};
