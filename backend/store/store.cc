@@ -8,6 +8,9 @@
 #include <optional>
 #include <set>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
 #include "backend/store/ec_encode.h"
 #include "backend/store/ec_format.h"
 #include "backend/store/ec_volume.h"
@@ -82,8 +85,16 @@ ErasureOptions DefaultErasureScheme(size_t drives) {
   return o;
 }
 
+// Copy writes wait on fdatasync, so they need threads, not cores; enough for
+// every write the gateway runs at once to be in flight on every copy.
+constexpr size_t kCopyWriterThreads = 64;
+
 Store::Store(FileSystem* fs, Clock* clock, StoreOptions options)
-    : fs_(fs), clock_(clock), options_(std::move(options)) {}
+    : fs_(fs), clock_(clock), options_(std::move(options)) {
+  if (options_.replicas > 1)
+    copy_writers_ = std::make_unique<boost::asio::thread_pool>(
+        kCopyWriterThreads * static_cast<size_t>(options_.replicas - 1));
+}
 
 Store::~Store() = default;
 
@@ -312,9 +323,11 @@ Status Store::Put(VolumeId vid, NeedleKey key, Cookie cookie, std::string_view d
   if (r.size() == 1) return r[0]->Write(key, cookie, data);
   // Every copy at once: the write costs one fdatasync of latency, not R.
   std::vector<std::future<Status>> others;
-  for (size_t i = 1; i < r.size(); i++)
-    others.push_back(std::async(std::launch::async,
-                                [&, i] { return r[i]->Write(key, cookie, data); }));
+  for (size_t i = 1; i < r.size(); i++) {
+    std::packaged_task<Status()> task([&, i] { return r[i]->Write(key, cookie, data); });
+    others.push_back(task.get_future());
+    boost::asio::post(*copy_writers_, std::move(task));
+  }
   std::vector<Status> all{r[0]->Write(key, cookie, data)};
   for (auto& f : others) all.push_back(f.get());
   return FirstError(all);

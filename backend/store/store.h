@@ -27,6 +27,10 @@
 #include "common/file_system.h"
 #include "common/status.h"
 
+namespace boost::asio {
+class thread_pool;
+}
+
 namespace bale {
 
 class EcVolume;
@@ -118,6 +122,9 @@ class Store {
   std::shared_mutex mu_;
   std::map<VolumeId, std::shared_ptr<Entry>> volumes_;
   std::map<VolumeId, VolumeStats> failed_;  // volumes that did not open
+  // Writes to the copies after the first, when there are several: threads
+  // kept for it, not one started per write.
+  std::unique_ptr<boost::asio::thread_pool> copy_writers_;
 };
 
 }  // namespace bale
