@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "auth/encoding.h"
+#include "gateway/chunk_read.h"
 #include "gateway/object_write.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_xml.h"
@@ -99,12 +100,8 @@ Result<std::vector<meta::Chunk>> CopyChunks(const S3Backends& b, const meta::Obj
     const uint64_t from = std::max(range.first, chunk_start), to = std::min(end, chunk_end);
     chunk_start = chunk_end;
     if (from >= to) continue;
-    auto data = b.store->Get(c.volume_id, c.needle_key, c.cookie);
-    Status st = data.ok() ? Status::Ok() : data.status();
-    if (st.ok() && data->size() != c.size)
-      st = DataLossError("needle " + std::to_string(c.needle_key) + " of volume " +
-                         std::to_string(c.volume_id) + " holds " + std::to_string(data->size()) +
-                         " bytes, the object record says " + std::to_string(c.size));
+    auto data = ReadChunk(b, c);
+    Status st = data.status();
     if (st.ok()) {
       std::string_view piece =
           std::string_view(*data).substr(from - (chunk_end - c.size), to - from);

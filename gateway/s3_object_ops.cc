@@ -11,6 +11,7 @@
 #include <future>
 
 #include "common/log.h"
+#include "gateway/chunk_read.h"
 #include "gateway/object_write.h"
 #include "gateway/payload_reader.h"
 #include "gateway/request_documents.h"
@@ -222,18 +223,6 @@ Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
   return r.SendEmpty(200, std::move(headers));
 }
 
-// A chunk the object record names. Its needle missing from the store is not
-// the client's NoSuchKey: the object exists and its bytes cannot be read now
-// (a volume whose copies or shards are gone): 503, and the log says which.
-namespace {
-Result<std::string> ReadChunk(S3Request& r, const meta::Chunk& c) {
-  auto data = r.backends.store->Get(c.volume_id, c.needle_key, c.cookie);
-  if (data.ok() || data.status().code() != Code::kNotFound) return data;
-  return UnavailableError("the data of this object cannot be read: " +
-                          std::string(data.status().message()));
-}
-}  // namespace
-
 Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
   auto found = r.backends.meta->GetObject(bucket.name, r.route.key);
   if (!found.ok()) {
@@ -325,11 +314,7 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
     std::string data;
     if (!obj.chunks.empty()) {
       const meta::Chunk& c = obj.chunks.front();
-      ASSIGN_OR_RETURN(data, ReadChunk(r, c));
-      if (data.size() != c.size)
-        return DataLossError("needle " + std::to_string(c.needle_key) + " of volume " +
-                             std::to_string(c.volume_id) + " holds " + std::to_string(data.size()) +
-                             " bytes, the object record says " + std::to_string(c.size));
+      ASSIGN_OR_RETURN(data, ReadChunk(r.backends, c));
       if (range) data = data.substr(first, length);
     }
     return r.sink.Send({status, r.Headers(std::move(headers)), {}}, std::move(data));
@@ -339,11 +324,7 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
   for (const auto& c : obj.chunks) {
     uint64_t chunk_end = chunk_start + c.size;  // exclusive
     if (chunk_end > first && chunk_start < first + length) {
-      ASSIGN_OR_RETURN(std::string data, ReadChunk(r, c));
-      if (data.size() != c.size)
-        return DataLossError("needle " + std::to_string(c.needle_key) + " of volume " +
-                             std::to_string(c.volume_id) + " holds " + std::to_string(data.size()) +
-                             " bytes, the object record says " + std::to_string(c.size));
+      ASSIGN_OR_RETURN(std::string data, ReadChunk(r.backends, c));
       uint64_t from = std::max(first, chunk_start) - chunk_start;
       uint64_t to = std::min(first + length, chunk_end) - chunk_start;
       RETURN_IF_ERROR(r.sink.Write(std::string_view(data).substr(from, to - from)));

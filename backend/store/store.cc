@@ -474,6 +474,11 @@ Status Store::Repair(VolumeId vid, const EcMaintenanceOptions& options) {
   return view.coded->Repair(options_.drives, options);
 }
 
+bool Store::HasVolume(VolumeId vid) {
+  std::shared_lock lk(mu_);
+  return volumes_.count(vid) > 0 || failed_.count(vid) > 0;
+}
+
 NeedleKey Store::MaxNeedleKey() {
   std::vector<View> all;
   {

@@ -97,6 +97,8 @@ class Store {
   // for an unknown volume; UNAVAILABLE for one that failed to open;
   // FAILED_PRECONDITION for a coded one.
   Result<std::shared_ptr<Volume>> Find(VolumeId vid);
+  // Whether volume `vid` is known (opened, failed to open, or coded).
+  bool HasVolume(VolumeId vid);
   // Largest needle key of any volume (0 when empty).
   NeedleKey MaxNeedleKey();
   // (volume, room) of every volume that takes writes: room is 0 for a volume
