@@ -69,7 +69,10 @@ void ErasureWorker::SealWhatIsDue(const std::vector<VolumeStats>& all) {
   const auto now = std::chrono::steady_clock::now();
   const int want_copies = store_->options().replicas;
   for (const auto& v : all) {
-    if (!v.ok || v.coding != "none" || v.sealed) continue;
+    if (!v.ok || v.coding != "none" || v.sealed) {
+      sizes_.erase(v.id);  // idleness matters only while it takes writes
+      continue;
+    }
     auto& [size, since] = sizes_.try_emplace(v.id, v.file_bytes, now).first->second;
     if (size != v.file_bytes) {
       size = v.file_bytes;

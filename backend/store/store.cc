@@ -525,7 +525,7 @@ VolumeStats Store::StatsOf(VolumeId vid, const Entry& e) {
   s.drives.clear();
   for (const auto& v : *replicas) {
     s.drives.push_back(v->dir());
-    if (s.error.empty()) {
+    if (s.error.empty() && v != replicas->front()) {  // the first copy's error is in s already
       VolumeStats other = v->Stats();
       if (!other.error.empty()) {
         s.error = other.error + " (copy on " + v->dir() + ")";
