@@ -4,6 +4,7 @@
 #include <doctest.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -349,35 +350,25 @@ TEST_CASE("truncated, foreign and swapped shard files are never decoded into wro
     CHECK(f.Stats().shards_ok == 6);
     f.CheckAll();
   }
-  SUBCASE("another encoding of the same volume") {
+  // Shard 0 with its header rewritten (a valid header, checksum and all).
+  auto shard0_as = [&](const std::function<void(ec::ShardHeader&)>& change) {
     auto h = ec::DecodeShardHeader(s0).value();
-    h.id.nonce ^= 1;
+    change(h);
     std::string other = s0;
     other.replace(0, ec::kShardHeaderSize, ec::EncodeShardHeader(h));
     f.fs.SetContents(p0, other);
     f.Reopen();
     CHECK(f.Stats().shards_ok == 5);
     f.CheckAll();
+  };
+  SUBCASE("another encoding of the same volume") {
+    shard0_as([](ec::ShardHeader& h) { h.id.nonce ^= 1; });
   }
   SUBCASE("another compaction revision") {
-    auto h = ec::DecodeShardHeader(s0).value();
-    h.id.revision += 1;
-    std::string other = s0;
-    other.replace(0, ec::kShardHeaderSize, ec::EncodeShardHeader(h));
-    f.fs.SetContents(p0, other);
-    f.Reopen();
-    CHECK(f.Stats().shards_ok == 5);
-    f.CheckAll();
+    shard0_as([](ec::ShardHeader& h) { h.id.revision += 1; });
   }
   SUBCASE("another volume's shard under this volume's name") {
-    auto h = ec::DecodeShardHeader(s0).value();
-    h.id.volume = 2;
-    std::string other = s0;
-    other.replace(0, ec::kShardHeaderSize, ec::EncodeShardHeader(h));
-    f.fs.SetContents(p0, other);
-    f.Reopen();
-    CHECK(f.Stats().shards_ok == 5);
-    f.CheckAll();
+    shard0_as([](ec::ShardHeader& h) { h.id.volume = 2; });
   }
   SUBCASE("the same data shard twice and one missing") {
     f.fs.SetContents(p1, s0);
