@@ -1,11 +1,13 @@
 #include "gateway/s3_server.h"
 
 #include <algorithm>
-#include <future>
+#include <functional>
 #include <optional>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/fiber.h"
 #include "common/log.h"
 #include "common/net/http_listener.h"
 #include "gateway/request_id.h"
@@ -58,14 +60,19 @@ struct PrefetchedBody {
   beast::error_code ec;
 };
 
-// Runs `task` on `strand` and blocks this (worker) thread until it is done.
+// Runs `task` on `strand` and waits until it is done: a worker thread
+// sleeps; a handler's fiber (which runs on the strand) is suspended, so the
+// strand is free to run the task.
 IoResult BlockOn(const asio::any_io_executor& strand, asio::awaitable<IoResult> task) {
-  std::promise<IoResult> result;
-  asio::co_spawn(strand, std::move(task), [&result](std::exception_ptr e, IoResult r) {
+  IoResult result;
+  fiber::Event done;
+  asio::co_spawn(strand, std::move(task), [&result, &done](std::exception_ptr e, IoResult r) {
     if (e) r.ec = asio::error::operation_aborted;
-    result.set_value(r);
+    result = r;
+    done.Set();
   });
-  return result.get_future().get();
+  done.Wait();
+  return result;
 }
 
 Status BodyReadError(const beast::error_code& ec) {
@@ -397,27 +404,46 @@ class S3Server::Impl {
       if (!parser.chunked() && parser.content_length() &&
           *parser.content_length() <= kPrefetchLimit && !head.HasHeader("Expect"))
         co_await Prefetch(*conn, parser, prefetched);
-      // The handler blocks (disk, fsync, metadata): run it on a worker.
-      bool read = head.method == "GET" || head.method == "HEAD";
-      co_await asio::post(asio::bind_executor(
-          read ? read_workers_.get_executor() : listener_.workers(), asio::use_awaitable));
       Exchange exchange(*conn, parser, strand, options_, listener_, keep_alive_allowed,
                         prefetched);
-      std::string failure = "the handler sent no response";
-      try {
-        handler_(head, exchange, exchange);
-      } catch (const std::exception& e) {
-        failure = e.what();
+      if (prefetched.active && options_.runs_in_fiber && options_.runs_in_fiber(head)) {
+        // Its waits are Events: a fiber on this strand, no thread hand-off.
+        asio::steady_timer finished(strand, asio::steady_timer::time_point::max());
+        bool ended = false;
+        fiber::Start([&] { RunHandler(head, exchange); },
+                     [strand](std::function<void()> resume) {
+                       asio::post(strand, std::move(resume));
+                     },
+                     [&] {
+                       ended = true;
+                       finished.cancel();
+                     });
+        if (!ended) co_await finished.async_wait(kNoThrow);
+      } else {
+        // The handler blocks (disk, fsync, metadata): run it on a worker.
+        bool read = head.method == "GET" || head.method == "HEAD";
+        co_await asio::post(asio::bind_executor(
+            read ? read_workers_.get_executor() : listener_.workers(), asio::use_awaitable));
+        RunHandler(head, exchange);
+        co_await asio::post(strand, asio::use_awaitable);
       }
-      exchange.StopKeepAlive();  // one the handler left running (it threw, say)
-      if (!exchange.started()) SendInternalError(exchange, head, failure);
-      co_await asio::post(strand, asio::use_awaitable);
       co_await exchange.WritePending();
       bool keep_alive = exchange.keep_alive();
       bool body_done = parser.is_done();
       if (!body_done) co_await Linger(*conn);
       if (!keep_alive || !body_done) break;
     }
+  }
+
+  void RunHandler(const HttpRequestHead& head, Exchange& exchange) {
+    std::string failure = "the handler sent no response";
+    try {
+      handler_(head, exchange, exchange);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    exchange.StopKeepAlive();  // one the handler left running (it threw, say)
+    if (!exchange.started()) SendInternalError(exchange, head, failure);
   }
 
   // Reads a body of known, small length whole, on the strand.

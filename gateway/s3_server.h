@@ -1,7 +1,8 @@
 // S3Server: the gateway's HTTP/1.1 server. Each request's head is parsed on
 // an io thread, then the handler runs on the worker pool with a blocking
 // RequestBody and ResponseSink bridged to the connection (bodies stream both
-// ways; nothing is buffered whole). Timeouts on idle, header and body; a
+// ways; nothing is buffered whole), or, for small writes the options pick
+// (runs_in_fiber), as a fiber on the io thread that waits without a thread. Timeouts on idle, header and body; a
 // header size limit; SIGTERM-style drain through Stop(). A keep-alive
 // (ResponseSink::StartKeepAlive) is a timer and async writes on the
 // connection's strand: no thread sleeps or blocks for it.
@@ -35,6 +36,12 @@ struct S3ServerOptions : net::ListenerOptions {
   std::chrono::milliseconds header_timeout{30'000};
   // Longest wait for the next body bytes, or for the client to take ours.
   std::chrono::milliseconds body_timeout{60'000};
+  // Requests whose body is small enough to have been read whole before the
+  // handler starts, and that this says yes to, run as a fiber on their
+  // connection's strand rather than on a worker: their handler must wait
+  // only on fiber::Events (common/fiber.h), which the volume group commit
+  // and the metadata store's writes do. Empty: every request on a worker.
+  std::function<bool(const HttpRequestHead&)> runs_in_fiber;
 };
 
 // Handles one request; must answer through the sink (an unanswered request

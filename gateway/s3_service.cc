@@ -107,6 +107,13 @@ class S3Service::Impl {
   Impl(S3Backends backends, S3ServiceOptions options)
       : backends_(backends), options_(WithTestHooks(std::move(options))) {}
 
+  bool RunsInFiber(const HttpRequestHead& head) const {
+    if (AdminApi::Handles(head.target)) return false;
+    auto route = RouteRequest(head.method, head.target, head.Header("host"),
+                              head.HasHeader("x-amz-copy-source"), RouterOptions{options_.domains});
+    return route.ok() && route->op == Op::kPutObject;
+  }
+
   void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
     S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}, &quotas_};
     if (AdminApi::Handles(head.target)) return admin_.Handle(r);
@@ -224,6 +231,10 @@ S3Service::S3Service(S3Backends backends, S3ServiceOptions options)
 S3Service::~S3Service() = default;
 void S3Service::Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
   impl_->Handle(head, body, sink);
+}
+
+bool S3Service::RunsInFiber(const HttpRequestHead& head) const {
+  return impl_->RunsInFiber(head);
 }
 
 }  // namespace bale::s3

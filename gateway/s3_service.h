@@ -54,6 +54,10 @@ class S3Service {
   S3Service(S3Backends backends, S3ServiceOptions options);
   ~S3Service();
   void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink);
+  // Whether Handle() may run `head` as a fiber (S3ServerOptions::runs_in_fiber):
+  // PutObject, whose waits (needle group commit, metadata write) are all
+  // fiber::Events. Its small body is in memory by then.
+  bool RunsInFiber(const HttpRequestHead& head) const;
 
  private:
   class Impl;

@@ -2,11 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <mutex>
 #include <new>
 #include <system_error>
+#include <thread>
+#include <vector>
 
 #include <rocksdb/cache.h>
 #include <rocksdb/convenience.h>
@@ -17,6 +21,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
+#include "common/fiber.h"
 #include "meta/counters.h"
 
 namespace bale::meta {
@@ -58,6 +63,11 @@ class CounterMergeOperator : public rocksdb::AssociativeMergeOperator {
 class KeyStripes {
  public:
   std::vector<std::unique_lock<std::mutex>> Lock(const KvBatch& batch) {
+    return Lock(Indexes(batch));
+  }
+
+  // The stripes a batch needs, sorted, each once.
+  static std::vector<size_t> Indexes(const KvBatch& batch) {
     std::vector<size_t> indexes;
     for (const auto& m : batch.mutations()) {
       if (m.op != KvBatch::Op::kAddCounters) indexes.push_back(IndexOf(m.key));
@@ -65,6 +75,11 @@ class KeyStripes {
     for (const auto& c : batch.conditions()) indexes.push_back(IndexOf(c.key));
     std::sort(indexes.begin(), indexes.end());
     indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+    return indexes;
+  }
+
+  // Locks `indexes` (sorted, unique) in order.
+  std::vector<std::unique_lock<std::mutex>> Lock(const std::vector<size_t>& indexes) {
     std::vector<std::unique_lock<std::mutex>> locks;
     locks.reserve(indexes.size());
     for (size_t i : indexes) locks.emplace_back(mutexes_[i]);
@@ -83,7 +98,15 @@ class RocksKvStore final : public KvStore {
  public:
   RocksKvStore(std::unique_ptr<rocksdb::DB> db, std::string dir)
       : db_(std::move(db)), dir_(std::move(dir)) {}
-  ~RocksKvStore() override { db_->Close().PermitUncheckedError(); }
+  ~RocksKvStore() override {
+    {
+      std::lock_guard lk(commit_mu_);
+      stopping_ = true;
+    }
+    commit_cv_.notify_one();
+    if (committer_.joinable()) committer_.join();
+    db_->Close().PermitUncheckedError();
+  }
 
   Result<std::optional<std::string>> Get(std::string_view key) override {
     return CatchLibraryExceptions(
@@ -91,6 +114,7 @@ class RocksKvStore final : public KvStore {
   }
 
   Status Write(const KvBatch& batch) override {
+    if (fiber::InFiber()) return WriteFromFiber(batch);
     return CatchLibraryExceptions("write", [&]() -> Status { return WriteImpl(batch); });
   }
 
@@ -113,30 +137,133 @@ class RocksKvStore final : public KvStore {
   Status WriteImpl(const KvBatch& batch) {
     RETURN_IF_ERROR(ValidateBatch(batch));
     auto locks = stripes_.Lock(batch);
+    RETURN_IF_ERROR(CheckConditions(batch));
+    if (batch.empty()) return Status::Ok();
+    rocksdb::WriteBatch wb;
+    RETURN_IF_ERROR(AddMutations(batch, &wb));
+    rocksdb::WriteOptions options;
+    options.sync = true;  // durable when Write returns (kv_store.h)
+    return FromRocksStatus(db_->Write(options, &wb), "write batch in " + dir_);
+  }
+
+  // With the batch's stripes held.
+  Status CheckConditions(const KvBatch& batch) {
     for (const auto& c : batch.conditions()) {
       ASSIGN_OR_RETURN(std::optional<std::string> current, ReadRow(c.key));
       if (current != c.value) return ConditionFailedError(c.key);
     }
-    if (batch.empty()) return Status::Ok();
-    rocksdb::WriteBatch wb;
+    return Status::Ok();
+  }
+
+  static Status AddMutations(const KvBatch& batch, rocksdb::WriteBatch* wb) {
     for (const auto& m : batch.mutations()) {
       rocksdb::Status s;
       switch (m.op) {
         case KvBatch::Op::kPut:
-          s = wb.Put(m.key, m.value);
+          s = wb->Put(m.key, m.value);
           break;
         case KvBatch::Op::kDelete:
-          s = wb.Delete(m.key);
+          s = wb->Delete(m.key);
           break;
         case KvBatch::Op::kAddCounters:
-          s = wb.Merge(m.key, m.value);
+          s = wb->Merge(m.key, m.value);
           break;
       }
       if (!s.ok()) return FromRocksStatus(s, "build write batch");
     }
-    rocksdb::WriteOptions options;
-    options.sync = true;  // durable when Write returns (kv_store.h)
-    return FromRocksStatus(db_->Write(options, &wb), "write batch in " + dir_);
+    return Status::Ok();
+  }
+
+  // A write from a fiber: queued for the committer thread, which writes
+  // every batch queued meanwhile as one RocksDB batch with one WAL fsync and
+  // then wakes each writer. A group costs one thread wake, not one per
+  // writer, and the fiber's thread never blocks on the disk. Threads write
+  // for themselves (WriteImpl); both take the same stripes.
+  struct FiberWrite {
+    const KvBatch* batch;
+    Status status;
+    fiber::Event done;
+  };
+
+  Status WriteFromFiber(const KvBatch& batch) {
+    RETURN_IF_ERROR(ValidateBatch(batch));
+    FiberWrite w{&batch, {}, {}};
+    bool wake;
+    {
+      std::lock_guard lk(commit_mu_);
+      if (!committer_.joinable()) committer_ = std::thread([this] { CommitLoop(); });
+      commit_queue_.push_back(&w);
+      wake = committer_idle_;
+    }
+    if (wake) commit_cv_.notify_one();
+    w.done.Wait();
+    return w.status;
+  }
+
+  void CommitLoop() {
+    std::unique_lock lk(commit_mu_);
+    for (;;) {
+      committer_idle_ = true;
+      commit_cv_.wait(lk, [&] { return stopping_ || !commit_queue_.empty(); });
+      committer_idle_ = false;
+      if (commit_queue_.empty()) return;  // stopping, and nothing waits
+      std::vector<FiberWrite*> group;
+      group.swap(commit_queue_);
+      lk.unlock();
+      std::vector<FiberWrite*> later = CommitGroup(group);
+      lk.lock();
+      commit_queue_.insert(commit_queue_.begin(), later.begin(), later.end());
+    }
+  }
+
+  // Commits the writes of `group` that share no stripe with an earlier one
+  // of it (each checked against what is committed, as WriteImpl does) and
+  // returns the others, for the next group. Takes the union of the stripes in
+  // index order, as every writer does, so it never waits in a cycle.
+  std::vector<FiberWrite*> CommitGroup(const std::vector<FiberWrite*>& group) {
+    std::vector<FiberWrite*> chosen, later;
+    std::vector<size_t> taken;  // sorted
+    for (FiberWrite* w : group) {
+      std::vector<size_t> mine = KeyStripes::Indexes(*w->batch);
+      std::vector<size_t> shared;
+      std::set_intersection(mine.begin(), mine.end(), taken.begin(), taken.end(),
+                            std::back_inserter(shared));
+      if (!shared.empty()) {
+        later.push_back(w);
+        continue;
+      }
+      std::vector<size_t> both;
+      std::merge(taken.begin(), taken.end(), mine.begin(), mine.end(), std::back_inserter(both));
+      taken.swap(both);
+      chosen.push_back(w);
+    }
+    Status failed = CatchLibraryExceptions("write", [&]() -> Status {
+      auto locks = stripes_.Lock(taken);
+      rocksdb::WriteBatch wb;
+      std::vector<FiberWrite*> accepted;
+      for (FiberWrite* w : chosen) {
+        w->status = CheckConditions(*w->batch);
+        if (!w->status.ok()) continue;
+        wb.SetSavePoint();
+        w->status = AddMutations(*w->batch, &wb);
+        if (!w->status.ok()) {
+          wb.RollbackToSavePoint().PermitUncheckedError();
+          continue;
+        }
+        accepted.push_back(w);
+      }
+      if (accepted.empty()) return Status::Ok();
+      rocksdb::WriteOptions options;
+      options.sync = true;
+      Status st = FromRocksStatus(db_->Write(options, &wb), "write batch in " + dir_);
+      for (FiberWrite* w : accepted) w->status = st;
+      return Status::Ok();
+    });
+    for (FiberWrite* w : chosen) {
+      if (!failed.ok()) w->status = failed;
+      w->done.Set();
+    }
+    return later;
   }
 
   Result<std::vector<KvPair>> ScanImpl(std::string_view start, std::string_view end, size_t limit) {
@@ -158,6 +285,13 @@ class RocksKvStore final : public KvStore {
   std::unique_ptr<rocksdb::DB> db_;
   std::string dir_;
   KeyStripes stripes_;
+  // Fibers' writes (WriteFromFiber); the thread starts with the first.
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  std::vector<FiberWrite*> commit_queue_;
+  bool committer_idle_ = false;
+  bool stopping_ = false;
+  std::thread committer_;
 };
 
 bool Supported(rocksdb::CompressionType type) {

@@ -2,11 +2,18 @@
 // lock, and the mapping of rocksdb::Status to Bale's codes.
 #include "meta/rocks_kv_store.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <fstream>
+#include <functional>
+#include <mutex>
+#include <thread>
 
 #include <doctest.h>
 #include <rocksdb/status.h>
 
+#include "common/fiber.h"
 #include "meta/counters.h"
 #include "meta/testing/temp_dir.h"
 
@@ -37,6 +44,70 @@ TEST_CASE("rocksdb: rows, counters and deletes survive a reopen") {
   CHECK(DecodeCounters((*kv)->Get("c").value().value()).value() == std::vector<int64_t>{10, 2});
   CHECK((*kv)->Get("d").value() == "4");
   CHECK((*kv)->Scan("", "", 10).value().size() == 3);
+}
+
+TEST_CASE("rocksdb: fibers' conditional writes are committed in groups, exact beside threads' own") {
+  ScopedTempDir dir;
+  REQUIRE(dir.ok());
+  const std::string path = dir.path() + "/meta";
+  constexpr int kFibers = 300, kThreads = 2, kPerThread = 100, kKeys = 3;
+  {
+    auto opened = OpenRocksKvStore(path);
+    REQUIRE(opened.ok());
+    KvStore& kv = **opened;
+    // Each write adds one to one of kKeys rows by read, Expect, Put: only an
+    // exact condition check keeps every increment.
+    auto increment = [&kv](const std::string& key) -> Status {
+      for (int attempt = 0; attempt < 10000; attempt++) {
+        ASSIGN_OR_RETURN(std::optional<std::string> old, kv.Get(key));
+        int n = old ? std::stoi(*old) : 0;
+        Status st = kv.Write(KvBatch().Expect(key, old).Put(key, std::to_string(n + 1)));
+        if (!IsConditionFailed(st)) return st;
+      }
+      return AbortedError("too many attempts");
+    };
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<std::function<void()>> ready;
+    fiber::Scheduler schedule = [&](std::function<void()> resume) {
+      std::lock_guard lk(mu);
+      ready.push_back(std::move(resume));
+      cv.notify_one();
+    };
+    int finished = 0;
+    std::vector<Status> results(kFibers);
+    for (int i = 0; i < kFibers; i++)
+      fiber::Start([&, i] { results[i] = increment("k" + std::to_string(i % kKeys)); }, schedule,
+                   [&] { finished++; });
+    std::vector<std::thread> threads;
+    std::atomic<int> thread_failures{0};
+    for (int t = 0; t < kThreads; t++)
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < kPerThread; i++)
+          if (!increment("k" + std::to_string((t + i) % kKeys)).ok()) thread_failures++;
+      });
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (finished < kFibers && std::chrono::steady_clock::now() < deadline) {
+      std::unique_lock lk(mu);
+      cv.wait_for(lk, std::chrono::milliseconds(100), [&] { return !ready.empty(); });
+      while (!ready.empty()) {
+        auto resume = std::move(ready.front());
+        ready.pop_front();
+        lk.unlock();
+        resume();
+        lk.lock();
+      }
+    }
+    for (auto& t : threads) t.join();
+    REQUIRE(finished == kFibers);
+    CHECK(thread_failures == 0);
+    for (const Status& st : results) CHECK_MESSAGE(st.ok(), st.ToString());
+  }
+  auto kv = OpenRocksKvStore(path);  // and durable
+  REQUIRE(kv.ok());
+  int total = 0;
+  for (int k = 0; k < kKeys; k++) total += std::stoi((*kv)->Get("k" + std::to_string(k)).value().value());
+  CHECK(total == kFibers + kThreads * kPerThread);
 }
 
 TEST_CASE("rocksdb: a second open of the same directory is refused while the first is open") {

@@ -189,6 +189,7 @@ int RunServe(const ServeOptions& o) {
   s3::UploadReaper reaper(backends, {o.upload_expiry, std::min(o.upload_expiry / 4 + std::chrono::seconds(1),
                                                                std::chrono::seconds(3600))});
   s3::S3Service service(backends, so);
+  http.runs_in_fiber = [&service](const s3::HttpRequestHead& h) { return service.RunsInFiber(h); };
   s3::S3Server server(http, [&service](const s3::HttpRequestHead& h, s3::RequestBody& b,
                                        s3::ResponseSink& s) { service.Handle(h, b, s); });
   if (Status st = server.Start(); !st.ok()) {

@@ -64,6 +64,10 @@ Result<Placement> Directory::WriteNeedle(std::string_view data) {
       case Code::kNotFound:            // the volume is gone
         BALE_LOG(kWarning) << "volume " << p.volume << " refused a needle (" << last
                            << "); retrying on another volume";
+        {
+          std::lock_guard lk(mu_);
+          if (small_volume_ == p.volume) small_volume_ = 0;
+        }
         continue;
       default:
         return last;
@@ -99,12 +103,25 @@ Result<Placement> Directory::TryAllocate(uint64_t size) {
   bool found = false;
   {
     std::lock_guard lk(mu_);
+    // Small needles keep to one volume while it has room: concurrent writes
+    // to one volume share a group commit (one fdatasync), while spread over
+    // several each volume would pay its own. Large ones go round the volumes:
+    // their chunks are written in parallel and fill groups on their own.
+    const bool small = size <= kSmallNeedleBytes;
+    for (const auto& [id, room] : vols) {
+      if (small && id == small_volume_ && room >= need) {
+        p.volume = id;
+        found = true;
+        break;
+      }
+    }
     for (size_t i = 0; i < vols.size() && !found; i++) {
       const auto& [id, room] = vols[(next_volume_ + i) % vols.size()];
       if (room < need) continue;
       p.volume = id;
       next_volume_ = (next_volume_ + i + 1) % vols.size();
       found = true;
+      if (small) small_volume_ = id;
     }
     p.cookie = static_cast<Cookie>(rng_());
   }

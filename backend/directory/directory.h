@@ -1,5 +1,7 @@
 // Directory (embedded): decides where a new needle goes. It picks a writable
-// volume with room, and issues the needle key and a random cookie.
+// volume with room (small needles keep to one volume, so they share its
+// group commits; large ones take turns), and issues the needle key and a
+// random cookie.
 //
 // Needle keys are time-ordered and unique across the whole store:
 // (microseconds since the epoch << 12) + a counter, and never below the
@@ -58,7 +60,12 @@ class Directory {
   std::mutex create_mu_;  // one volume creation at a time
   std::mutex mu_;
   NeedleKey last_key_;        // (mu_)
+  // Needles up to this size all go to one volume (small_volume_) until it
+  // is full or refuses a write: see TryAllocate().
+  static constexpr uint64_t kSmallNeedleBytes = 1 << 20;
+
   uint64_t next_volume_ = 0;  // round-robin cursor (mu_)
+  VolumeId small_volume_ = 0;  // where small needles go (mu_); 0: none yet
   std::mt19937_64 rng_;       // (mu_)
 };
 

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <set>
+#include <vector>
 
 #include <doctest.h>
 
@@ -55,6 +56,32 @@ TEST_CASE("directory spreads needles over writable volumes and never reuses a ke
   ManualClock earlier(1);  // the clock went back across a restart
   auto again = Directory::Open(store.get(), &earlier).value();
   CHECK(again->NextKey() == max_key + 1);
+}
+
+TEST_CASE("small needles keep to one volume while it has room; large ones take turns") {
+  testing::FaultFileSystem fs;
+  ManualClock clock(1'000'000);
+  StoreOptions o;
+  o.drives = {"/d"};
+  o.volume.size_limit = 64ull << 20;
+  auto store = Store::Open(&fs, &clock, o).value();
+  for (VolumeId v = 1; v <= 3; v++) REQUIRE(store->CreateVolume(v).ok());
+  auto dir = Directory::Open(store.get(), &clock).value();
+
+  std::set<VolumeId> small;
+  for (int i = 0; i < 20; i++) small.insert(dir->WriteNeedle(std::string(4096, 's')).value().volume);
+  CHECK(small.size() == 1);  // all share that volume's group commits
+  std::vector<VolumeId> large;
+  for (int i = 0; i < 3; i++)
+    large.push_back(dir->WriteNeedle(std::string((1 << 20) + 1, 'l')).value().volume);
+  CHECK(std::set<VolumeId>(large.begin(), large.end()).size() == 3);
+  // Once the small needles' volume refuses writes, they move to another, and stay there.
+  const VolumeId first = *small.begin();
+  REQUIRE(store->Seal(first).ok());
+  std::set<VolumeId> after;
+  for (int i = 0; i < 10; i++) after.insert(dir->WriteNeedle(std::string(100, 't')).value().volume);
+  CHECK(after.size() == 1);
+  CHECK(*after.begin() != first);
 }
 
 TEST_CASE("a volume that fails a write is left behind and the write lands elsewhere") {

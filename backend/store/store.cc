@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
-#include <future>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -15,6 +14,7 @@
 #include "backend/store/ec_format.h"
 #include "backend/store/ec_volume.h"
 #include "backend/store/needle_format.h"
+#include "common/fiber.h"
 #include "common/log.h"
 
 namespace bale {
@@ -321,15 +321,23 @@ Status Store::Put(VolumeId vid, NeedleKey key, Cookie cookie, std::string_view d
   if (r.size() < size_t(options_.replicas))
     return FailedPreconditionError(VolumeName(vid) + " has lost copies and takes no writes");
   if (r.size() == 1) return r[0]->Write(key, cookie, data);
-  // Every copy at once: the write costs one fdatasync of latency, not R.
-  std::vector<std::future<Status>> others;
-  for (size_t i = 1; i < r.size(); i++) {
-    std::packaged_task<Status()> task([&, i] { return r[i]->Write(key, cookie, data); });
-    others.push_back(task.get_future());
-    boost::asio::post(*copy_writers_, std::move(task));
-  }
+  // Every copy at once: the write costs one fdatasync of latency, not R. The
+  // waits are Events, so a fiber writing here holds no thread meanwhile.
+  struct Copy {
+    Status status;
+    fiber::Event done;
+  };
+  std::vector<Copy> others(r.size() - 1);
+  for (size_t i = 1; i < r.size(); i++)
+    boost::asio::post(*copy_writers_, [&, i] {
+      others[i - 1].status = r[i]->Write(key, cookie, data);
+      others[i - 1].done.Set();
+    });
   std::vector<Status> all{r[0]->Write(key, cookie, data)};
-  for (auto& f : others) all.push_back(f.get());
+  for (Copy& c : others) {
+    c.done.Wait();
+    all.push_back(std::move(c.status));
+  }
   return FirstError(all);
 }
 

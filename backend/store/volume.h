@@ -116,6 +116,13 @@ class Volume {
   // Encodes needles on the caller's thread, ready for the queue.
   std::shared_ptr<PendingWrite> Prepare(std::span<const NeedleWrite> needles, bool tombstone) const;
   Status Append(std::shared_ptr<PendingWrite> w);
+  // Writes the group that `w` heads (w is the queue's front), hands the lead
+  // to the next writer queued and wakes the group's writers (all but `w`
+  // when `w` is a thread leading for itself).
+  void Lead(const std::shared_ptr<PendingWrite>& w);
+  // Lead(w) on a thread kept for fibers' groups: their pwrite and fdatasync
+  // must not stop the thread that serves their connections.
+  void LeadElsewhere(std::shared_ptr<PendingWrite> w);
   void WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group);
   void MakeReadOnly(const Status& why) const;
   std::string Where(uint64_t offset) const;

@@ -10,6 +10,7 @@
 #include "backend/store/needle_format.h"
 #include "backend/store/needle_index.h"
 #include "backend/store/volume.h"
+#include "common/fiber.h"
 #include "common/file_system.h"
 
 namespace bale {
@@ -26,7 +27,6 @@ struct Volume::Generation {
 // between the caller and the leader, so that the leader can still notify it
 // after the caller has seen "done" and returned.
 struct Volume::PendingWrite {
-  enum State : uint32_t { kWaiting, kLead, kDone };
   std::span<const NeedleWrite> needles;
   std::vector<NeedleWrite> owned;  // what `needles` points at when no writer waits (Release)
   bool tombstone = false;
@@ -34,8 +34,10 @@ struct Volume::PendingWrite {
   // own thread before it queues; the leader only writes.
   std::vector<format::NeedleFrame> frames;
   uint64_t bytes = 0;  // on-disk length of all its needles
-  Status status;       // written by the leader before kDone
-  std::atomic<uint32_t> state{kWaiting};
+  Status status;       // written by the leader before `wake` is set
+  bool in_fiber = false;  // queued from a fiber: never leads on its own thread
+  bool lead = false;      // set before `wake`: a thread writer leads the next group
+  fiber::Event wake;      // set once: done, or (`lead`) the group is this writer's to lead
 };
 
 std::string DatPath(const std::string& dir, VolumeId id);

@@ -7,6 +7,9 @@
 // writer queue, applied to a Haystack volume.
 #include <vector>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
 #include "backend/store/volume_internal.h"
 #include "common/log.h"
 
@@ -14,6 +17,9 @@ namespace bale {
 namespace {
 
 constexpr uint64_t kMaxGroupBytes = 4 << 20;
+// Threads that lead groups for fibers' writes: one per volume being written
+// at once is plenty (each spends its time in fdatasync).
+constexpr size_t kFiberLeaders = 4;
 
 }  // namespace
 
@@ -94,24 +100,36 @@ Status Volume::Flush() {
   return Append(std::make_shared<PendingWrite>());  // an empty write that leads them out
 }
 
-// Followers sleep on their own state word (one futex wake each, no mutex to
-// reacquire); the writer at the front of the queue leads. A writer that finds
-// the queue empty leads at once.
+// A writer that finds the queue empty leads at once; the others sleep on
+// their own Event (one futex wake each, no mutex to reacquire) until their
+// group is written or the lead passes to them. A fiber never leads on its own
+// thread, which serves connections: a thread of the leaders' pool leads for it.
 Status Volume::Append(std::shared_ptr<PendingWrite> w) {
+  w->in_fiber = fiber::InFiber();
   bool lead;
   {
     std::lock_guard lk(queue_mu_);
     queue_.push_back(w);
     lead = queue_.size() == 1;
   }
-  if (!lead) {
-    uint32_t s;
-    while ((s = w->state.load(std::memory_order_acquire)) == PendingWrite::kWaiting)
-      w->state.wait(PendingWrite::kWaiting, std::memory_order_acquire);
-    if (s == PendingWrite::kDone) return w->status;
+  if (lead && !w->in_fiber) {
+    Lead(w);
+    return w->status;
   }
+  if (lead) LeadElsewhere(w);
+  w->wake.Wait();
+  if (w->lead) Lead(w);
+  return w->status;
+}
 
-  // Leader: take a group from the front of the queue (this writer is first).
+void Volume::LeadElsewhere(std::shared_ptr<PendingWrite> w) {
+  // Never destroyed: a group may still be led while the process exits.
+  static boost::asio::thread_pool* leaders = new boost::asio::thread_pool(kFiberLeaders);
+  boost::asio::post(*leaders, [this, w = std::move(w)] { Lead(w); });
+}
+
+void Volume::Lead(const std::shared_ptr<PendingWrite>& w) {
+  // Take a group from the front of the queue (w is first).
   std::vector<std::shared_ptr<PendingWrite>> group;
   size_t queued = 0;  // the group's first `queued` writes are queue_'s front
   {
@@ -139,18 +157,17 @@ Status Volume::Append(std::shared_ptr<PendingWrite> w) {
     if (!queue_.empty()) next = queue_.front();
   }
   // Hand over first, so the next group's I/O starts while this one's
-  // followers are being woken.
-  if (next) {
-    next->state.store(PendingWrite::kLead, std::memory_order_release);
-    next->state.notify_one();
+  // writers are being woken. The writers' wakes come last: once woken, a
+  // writer may drop the last reference to this volume.
+  if (next && next->in_fiber) {
+    LeadElsewhere(std::move(next));
+  } else if (next) {
+    next->lead = true;
+    next->wake.Set();
   }
-  for (size_t i = 0; i < queued; i++) {
-    const auto& p = group[i];
-    if (p == w) continue;
-    p->state.store(PendingWrite::kDone, std::memory_order_release);
-    p->state.notify_one();
-  }
-  return w->status;
+  const bool self = !w->in_fiber;  // a thread leading its own write returns its status
+  for (size_t i = 0; i < queued; i++)
+    if (!(self && group[i] == w)) group[i]->wake.Set();
 }
 
 void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {

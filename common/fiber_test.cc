@@ -1,0 +1,131 @@
+#include "common/fiber.h"
+
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "doctest.h"
+
+namespace bale::fiber {
+namespace {
+
+// A scheduler the test drains by hand: resumptions run when the test says.
+struct ManualQueue {
+  std::mutex mu;
+  std::deque<std::function<void()>> queue;
+  Scheduler scheduler() {
+    return [this](std::function<void()> f) {
+      std::lock_guard lk(mu);
+      queue.push_back(std::move(f));
+    };
+  }
+  size_t RunAll() {
+    size_t n = 0;
+    for (;;) {
+      std::function<void()> f;
+      {
+        std::lock_guard lk(mu);
+        if (queue.empty()) return n;
+        f = std::move(queue.front());
+        queue.pop_front();
+      }
+      f();
+      n++;
+    }
+  }
+};
+
+TEST_CASE("a thread waits on an Event set by another thread") {
+  Event e;
+  int value = 0;
+  std::thread setter([&] {
+    value = 42;
+    e.Set();
+  });
+  e.Wait();
+  CHECK(value == 42);
+  CHECK(e.IsSet());
+  setter.join();
+  e.Wait();  // set: returns at once
+}
+
+TEST_CASE("a fiber suspends on Wait, its thread goes on, and Set resumes it through its scheduler") {
+  ManualQueue q;
+  Event e;
+  std::vector<std::string> log;
+  bool done = false;
+  CHECK_FALSE(InFiber());
+  Start(
+      [&] {
+        CHECK(InFiber());
+        log.push_back("before wait");
+        e.Wait();
+        log.push_back("after wait");
+      },
+      q.scheduler(), [&] {
+        CHECK_FALSE(InFiber());
+        done = true;
+      });
+  // Start returned at the wait; nothing was scheduled yet.
+  CHECK(log == std::vector<std::string>{"before wait"});
+  CHECK_FALSE(done);
+  CHECK(q.RunAll() == 0);
+  CHECK_FALSE(InFiber());
+
+  e.Set();
+  CHECK(log.size() == 1);  // Set only schedules
+  CHECK(q.RunAll() == 1);
+  CHECK(log == std::vector<std::string>{"before wait", "after wait"});
+  CHECK(done);
+}
+
+TEST_CASE("a fiber whose Event is already set does not suspend") {
+  ManualQueue q;
+  Event e;
+  e.Set();
+  bool done = false;
+  Start([&] { e.Wait(); }, q.scheduler(), [&] { done = true; });
+  CHECK(done);
+  CHECK(q.RunAll() == 0);
+}
+
+TEST_CASE("many fibers woken from other threads all finish, each exactly once") {
+  constexpr int kFibers = 200;
+  ManualQueue q;
+  std::vector<std::unique_ptr<Event>> events;
+  for (int i = 0; i < kFibers; i++) events.push_back(std::make_unique<Event>());
+  std::vector<int> finished(kFibers, 0);
+  std::vector<int> woke(kFibers, 0);
+  for (int i = 0; i < kFibers; i++)
+    Start(
+        [&, i] {
+          events[i]->Wait();  // set concurrently below: either order must work
+          woke[i]++;
+          Event second;  // and a second wait, on the fiber's own stack
+          std::thread([&second] { second.Set(); }).detach();
+          second.Wait();
+        },
+        q.scheduler(), [&, i] { finished[i]++; });
+  std::vector<std::thread> setters;
+  for (int t = 0; t < 4; t++)
+    setters.emplace_back([&, t] {
+      for (int i = t; i < kFibers; i += 4) events[i]->Set();
+    });
+  for (auto& t : setters) t.join();
+  for (int spins = 0; spins < 100000; spins++) {
+    q.RunAll();
+    bool all = true;
+    for (int f : finished) all = all && f == 1;
+    if (all) break;
+    std::this_thread::yield();
+  }
+  for (int i = 0; i < kFibers; i++) {
+    CHECK(woke[i] == 1);
+    CHECK(finished[i] == 1);
+  }
+}
+
+}  // namespace
+}  // namespace bale::fiber
