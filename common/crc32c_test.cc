@@ -26,5 +26,35 @@ TEST_CASE("crc32c extends across split buffers and any length") {
   }
 }
 
+// Bit at a time, straight from the definition.
+uint32_t ReferenceCrc(const std::string& data) {
+  uint32_t crc = 0xFFFFFFFFu;
+  for (unsigned char ch : data) {
+    crc ^= ch;
+    for (int k = 0; k < 8; k++) crc = (crc & 1) ? (crc >> 1) ^ 0x82F63B78u : crc >> 1;
+  }
+  return ~crc;
+}
+
+TEST_CASE("crc32c of long buffers (three interleaved streams) equals the definition") {
+  std::string data;
+  uint32_t x = 12345;
+  for (int i = 0; i < 3 * 8192 * 2 + 3 * 256 * 3 + 77; i++) {
+    x = x * 1103515245u + 12345u;
+    data.push_back(static_cast<char>(x >> 24));
+  }
+  for (size_t len : {size_t{767}, size_t{768}, size_t{769}, size_t{3 * 8192 - 1},
+                     size_t{3 * 8192}, size_t{3 * 8192 + 5}, data.size() - 3}) {
+    for (size_t start : {size_t{0}, size_t{1}, size_t{3}}) {
+      std::string piece = data.substr(start, len);
+      CAPTURE(len);
+      CAPTURE(start);
+      CHECK(crc32c::Value(piece) == ReferenceCrc(piece));
+      uint32_t half = crc32c::Extend(0, piece.data(), len / 2);
+      CHECK(crc32c::Extend(half, piece.data() + len / 2, len - len / 2) == ReferenceCrc(piece));
+    }
+  }
+}
+
 }  // namespace
 }  // namespace bale
