@@ -9,17 +9,20 @@ NeedleScanner::NeedleScanner(const File* file, uint64_t from, uint64_t to, size_
     : file_(file), to_(to), buffer_size_(buffer), pos_(from) {}
 
 bool NeedleScanner::Fill(uint64_t pos, uint64_t n) {
-  if (pos >= buf_start_ && pos + n <= buf_start_ + buf_.size()) return true;
+  if (pos >= buf_start_ && pos + n <= buf_start_ + buf_len_) return true;
   uint64_t want = std::min<uint64_t>(std::max<uint64_t>(n, buffer_size_), to_ - pos);
-  buf_.resize(want);
+  if (want > buf_cap_) {
+    buf_.reset(new char[want]);
+    buf_cap_ = want;
+  }
   buf_start_ = pos;
-  auto got = file_->ReadAt(pos, want, buf_.data());
+  buf_len_ = 0;
+  auto got = file_->ReadAt(pos, want, buf_.get());
   if (!got.ok()) {
     status_ = got.status();
-    buf_.clear();
     return false;
   }
-  buf_.resize(*got);
+  buf_len_ = *got;
   return *got >= n;
 }
 
@@ -29,19 +32,30 @@ bool NeedleScanner::Invalid(std::string why) {
   return false;
 }
 
-bool NeedleScanner::Next() {
+bool NeedleScanner::Next() { return Next(nullptr); }
+
+bool NeedleScanner::Next(
+    const std::function<bool(const format::NeedleHeader&, uint64_t)>& skip) {
   if (bad_ || !status_.ok() || pos_ >= to_) return false;
   if (to_ - pos_ < format::kNeedleHeaderSize) return Invalid("partial needle header");
   if (!Fill(pos_, format::kNeedleHeaderSize))
     return status_.ok() ? Invalid("file ends inside a needle header") : false;
+  const std::string_view buffered(buf_.get(), buf_len_);
   auto h = format::DecodeNeedleHeader(
-      std::string_view(buf_).substr(pos_ - buf_start_, format::kNeedleHeaderSize));
+      buffered.substr(pos_ - buf_start_, format::kNeedleHeaderSize));
   if (!h.ok()) return Invalid(std::string(h.status().message()));
   uint64_t len = format::NeedleLength(h->size);
   if (len > to_ - pos_)
     return Invalid("needle of " + std::to_string(h->size) + " bytes runs past the end of the file");
+  if (skip && skip(*h, pos_)) {
+    offset_ = pos_;
+    header_ = *h;
+    bytes_ = {};
+    pos_ += len;
+    return true;
+  }
   if (!Fill(pos_, len)) return status_.ok() ? Invalid("file ends inside a needle") : false;
-  std::string_view whole = std::string_view(buf_).substr(pos_ - buf_start_, len);
+  std::string_view whole = std::string_view(buf_.get(), buf_len_).substr(pos_ - buf_start_, len);
   auto v = format::VerifyNeedle(whole, "needle");
   if (!v.ok()) return Invalid(std::string(v.status().message()));
   offset_ = pos_;

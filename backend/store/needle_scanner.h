@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +28,10 @@ class NeedleScanner {
   // Moves to the next needle. False at `to`, at the first position holding no
   // valid needle (see bad()), or on an I/O error (see status()).
   bool Next();
+  // As Next(), but a needle for which `skip(header, offset)` says true is
+  // passed over unread and unchecked (bytes() is empty): compaction need not
+  // read the dead. Its header is still decoded and its length bounds-checked.
+  bool Next(const std::function<bool(const format::NeedleHeader&, uint64_t)>& skip);
 
   uint64_t offset() const { return offset_; }  // of the current needle
   const format::NeedleHeader& header() const { return header_; }
@@ -51,7 +57,10 @@ class NeedleScanner {
   const uint64_t to_;
   const size_t buffer_size_;
   uint64_t pos_;
-  std::string buf_;
+  // The buffer: not a std::string, whose resize would zero-fill it each time.
+  std::unique_ptr<char[]> buf_;
+  size_t buf_cap_ = 0;
+  size_t buf_len_ = 0;
   uint64_t buf_start_ = 0;
   uint64_t offset_ = 0;
   format::NeedleHeader header_;

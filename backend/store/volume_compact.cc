@@ -75,16 +75,19 @@ class Volume::Compactor {
   // the index still points at; in replay every one, tombstones included.
   Status Copy(uint64_t from, uint64_t to, bool replay) {
     NeedleScanner scan(old_->dat.get(), from, to);
-    while (scan.Next()) {
+    // Outside replay the dead are passed over unread: only live bytes are read.
+    auto dead = [&](const format::NeedleHeader& h, uint64_t offset) {
+      if (replay) return false;
+      auto e = old_->index->Get(h.key);
+      return h.tombstone() || !e || uint64_t{e->offset_units} * format::kAlignment != offset;
+    };
+    while (scan.Next(dead)) {
       const auto& h = scan.header();
       if (!replay) {
-        auto e = old_->index->Get(h.key);
-        bool live =
-            !h.tombstone() && e && uint64_t{e->offset_units} * format::kAlignment == scan.offset();
         v_->compact_done_ = scan.position();
         if (progress_) progress_(scan.position(), v_->compact_total_);
-        if (!live) {
-          dropped_ += scan.bytes().size();
+        if (scan.bytes().empty()) {  // passed over: dead
+          dropped_ += scan.position() - scan.offset();
           continue;
         }
       }

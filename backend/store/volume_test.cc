@@ -450,6 +450,32 @@ TEST_CASE("compaction keeps live needles byte-exact, drops dead ones, bumps the 
   f.Expect(5000);
 }
 
+TEST_CASE("compaction reads only live needles: damage in a dead one's body does not stop it") {
+  Fixture f;
+  REQUIRE(f.vol->Write(1, 1, "first").ok());
+  REQUIRE(f.vol->Write(2, 2, std::string(100, 'q')).ok());  // to be deleted, then damaged
+  REQUIRE(f.vol->Write(3, 3, "third").ok());
+  REQUIRE(f.vol->Delete(2, 2).ok());
+  const uint64_t dead_body = 8 + format::NeedleLength(5) + format::kNeedleHeaderSize + 10;
+  std::string bytes = f.fs.Contents(kDat);
+  bytes[dead_body] = static_cast<char>(bytes[dead_body] ^ 0x40);
+  f.fs.SetContents(kDat, bytes);
+  REQUIRE(f.vol->Compact(nullptr).ok());
+  CHECK(f.vol->Stats().needles == 2);
+  CHECK(f.fs.Contents(kDat).size() == 8 + 2 * format::NeedleLength(5));
+  CHECK(f.vol->Read(1, 1).value() == "first");
+  CHECK(f.vol->Read(3, 3).value() == "third");
+  CHECK(f.vol->Read(2, 2).status().code() == Code::kNotFound);
+  // A live needle's damage still stops it, leaving the volume as it was.
+  bytes = f.fs.Contents(kDat);
+  const uint64_t live_body = 8 + format::kNeedleHeaderSize + 1;
+  bytes[live_body] = static_cast<char>(bytes[live_body] ^ 0x40);
+  f.fs.SetContents(kDat, bytes);
+  Status st = f.vol->Compact(nullptr);
+  CHECK(st.code() == Code::kDataLoss);
+  CHECK(f.fs.Contents(kDat) == bytes);
+}
+
 TEST_CASE("an .idx of another compaction revision is ignored and rebuilt") {
   Fixture f;
   for (NeedleKey k = 1; k <= 50; k++) f.Put(k);
