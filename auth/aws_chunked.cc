@@ -6,6 +6,7 @@
 #include "auth/request.h"
 #include "auth/s3_errors.h"
 #include "auth/signing_key.h"
+#include "common/text.h"
 
 namespace bale::auth {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "auth/checksum.h"
 #include "auth/encoding.h"
+#include "common/text.h"
 
 namespace bale::auth {
 namespace {

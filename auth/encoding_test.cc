@@ -3,6 +3,7 @@
 #include <doctest.h>
 
 #include "auth/request.h"
+#include "common/text.h"
 
 namespace bale::auth {
 namespace {

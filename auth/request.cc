@@ -5,8 +5,6 @@ namespace {
 
 char LowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool IsWhitespace(char c) { return c == ' ' || c == '\t'; }
-
 }  // namespace
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -21,12 +19,6 @@ std::string ToLowerAscii(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = LowerAscii(c);
   return out;
-}
-
-std::string_view TrimWhitespace(std::string_view s) {
-  while (!s.empty() && IsWhitespace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsWhitespace(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 std::optional<std::string_view> SignedRequest::Header(std::string_view name) const {

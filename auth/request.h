@@ -35,7 +35,5 @@ struct SignedRequest {
 // ASCII case-insensitive equality, for header names.
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLowerAscii(std::string_view s);
-// Strips leading and trailing spaces and tabs.
-std::string_view TrimWhitespace(std::string_view s);
 
 }  // namespace bale::auth

@@ -4,6 +4,7 @@
 
 #include "auth/amz_date.h"
 #include "auth/s3_errors.h"
+#include "common/text.h"
 
 namespace bale::auth {
 namespace {

@@ -7,6 +7,7 @@
 #include "auth/s3_errors.h"
 #include "auth/signature_inputs.h"
 #include "auth/signing_key.h"
+#include "common/text.h"
 
 namespace bale::auth {
 namespace {

@@ -2,7 +2,9 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
+#include "common/text.h"
 #include "gateway/s3_error.h"
 
 namespace bale::s3 {
@@ -11,19 +13,14 @@ namespace {
 bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 bool LooksLikeIpv4(std::string_view s) {
-  int parts = 0;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t dot = s.find('.', start);
-    if (dot == std::string_view::npos) dot = s.size();
-    std::string_view p = s.substr(start, dot - start);
+  const std::vector<std::string_view> parts = Split(s, '.');
+  if (parts.size() != 4) return false;
+  for (std::string_view p : parts) {
     if (p.empty() || p.size() > 3) return false;
     for (char c : p)
       if (c < '0' || c > '9') return false;
-    parts++;
-    start = dot + 1;
   }
-  return parts == 4;
+  return true;
 }
 
 constexpr std::array<std::string_view, 3> kBadPrefixes = {"xn--", "sthree-", "amzn-s3-demo-"};

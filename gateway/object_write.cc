@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string>
 
+#include "common/text.h"
 #include "gateway/s3_error.h"
 
 namespace bale::s3 {
@@ -75,16 +76,10 @@ Status ReadContentHeaders(const HttpRequestHead& head, meta::ObjectRecord* objec
 }
 
 bool EtagListMatches(std::string_view list, std::string_view etag) {
-  size_t start = 0;
-  while (start <= list.size()) {
-    size_t comma = list.find(',', start);
-    if (comma == std::string_view::npos) comma = list.size();
-    std::string_view item = list.substr(start, comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+  for (std::string_view item : Split(list, ',')) {
+    item = TrimWhitespace(item);
     if (item.starts_with("W/")) item.remove_prefix(2);
     if (item == "*" || Unquote(item) == etag) return true;
-    start = comma + 1;
   }
   return false;
 }

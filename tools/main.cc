@@ -13,6 +13,7 @@
 #include <boost/program_options.hpp>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "common/units.h"
 #include "tools/admin/commands.h"
 #include "backend/store/store.h"
@@ -40,15 +41,11 @@ constexpr char kUsage[] =
     "\n"
     "Run 'bale <command> --help' for a command's options.\n";
 
+// The non-empty items of a comma-separated flag value.
 std::vector<std::string> SplitComma(const std::string& s) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= s.size()) {
-    size_t comma = s.find(',', start);
-    if (comma == std::string::npos) comma = s.size();
-    if (comma > start) out.push_back(s.substr(start, comma - start));
-    start = comma + 1;
-  }
+  for (std::string_view item : bale::Split(s, ','))
+    if (!item.empty()) out.emplace_back(item);
   return out;
 }
 
@@ -284,18 +281,18 @@ int BenchEc(int argc, char** argv) {
   return bale::bench::RunEcBench(o);
 }
 
-}  // namespace
-
 // glibc serves allocations over 128 KiB with a fresh mmap and returns them
 // with munmap (or trims the arena top with madvise): every 1 MiB object read
 // then faulted in 256 zeroed pages and unmapped them again, a fifth of the
 // CPU of a 1 MiB GET. Buffers up to 4 MiB come from the arenas and stay
 // mapped; object chunks (8 MiB) still get their own mappings, so memory held
 // after a large upload stays bounded.
-static void TuneMalloc() {
+void TuneMalloc() {
   mallopt(M_MMAP_THRESHOLD, 4 << 20);
   mallopt(M_TRIM_THRESHOLD, 32 << 20);
 }
+
+}  // namespace
 
 int main(int argc, char** argv) {
   TuneMalloc();

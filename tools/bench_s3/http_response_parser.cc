@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstring>
 
+#include "common/text.h"
+
 namespace bale::bench_s3 {
 namespace {
 
@@ -22,25 +24,9 @@ bool EqualsLower(std::string_view text, std::string_view lower) {
 
 // Whether the comma-separated `value` has the token `lower` (any case).
 bool HasToken(std::string_view value, std::string_view lower) {
-  size_t start = 0;
-  while (start <= value.size()) {
-    size_t comma = value.find(',', start);
-    if (comma == std::string_view::npos) comma = value.size();
-    std::string_view token = value.substr(start, comma - start);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t'))
-      token.remove_prefix(1);
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) token.remove_suffix(1);
-    if (EqualsLower(token, lower)) return true;
-    start = comma + 1;
-  }
+  for (std::string_view token : Split(value, ','))
+    if (EqualsLower(TrimWhitespace(token), lower)) return true;
   return false;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
 }
 
 }  // namespace
@@ -148,7 +134,7 @@ bool HttpResponseParser::ParseHead(std::string_view head) {
       return false;
     }
     std::string_view name = line.substr(0, colon);
-    std::string_view value = Trim(line.substr(colon + 1));
+    std::string_view value = TrimWhitespace(line.substr(colon + 1));
     if (EqualsLower(name, "content-length")) {
       auto [e, err] = std::from_chars(value.data(), value.data() + value.size(), length);
       if (err != std::errc() || e != value.data() + value.size() || value.empty() ||
@@ -227,7 +213,8 @@ size_t HttpResponseParser::FeedBody(const char* data, size_t size) {
       return size;
     case State::kChunkSize: {
       if (!TakeLine(data, size, &used)) return used;
-      std::string_view line = Trim(std::string_view(line_).substr(0, line_.find_first_of(";\r\n")));
+      std::string_view line =
+          TrimWhitespace(std::string_view(line_).substr(0, line_.find_first_of(";\r\n")));
       uint64_t chunk = 0;
       auto [end, ec] = std::from_chars(line.data(), line.data() + line.size(), chunk, 16);
       if (ec != std::errc() || end != line.data() + line.size() || line.empty()) {
@@ -269,7 +256,7 @@ std::string_view S3ErrorCode(std::string_view body) {
   start += kOpen.size();
   size_t end = body.find(kClose, start);
   if (end == std::string_view::npos) return {};
-  return Trim(body.substr(start, end - start));
+  return TrimWhitespace(body.substr(start, end - start));
 }
 
 }  // namespace bale::bench_s3

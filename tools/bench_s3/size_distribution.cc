@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "common/text.h"
 #include "common/units.h"
 
 namespace bale::bench_s3 {
@@ -45,12 +46,7 @@ Result<SizeDistribution> SizeDistribution::Parse(std::string_view text) {
   if (text.empty()) return Bad(text, "empty");
   std::vector<Item> items;
   size_t unweighted = 0;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    std::string_view part = text.substr(start, comma - start);
-    start = comma + 1;
+  for (std::string_view part : Split(text, ',')) {
     if (part.empty()) return Bad(text, "an empty item");
     Item item;
     size_t colon = part.find(':');

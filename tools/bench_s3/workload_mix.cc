@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "common/text.h"
+
 namespace bale::bench_s3 {
 namespace {
 
@@ -28,12 +30,7 @@ std::optional<Op> OpFromName(std::string_view name) {
 Result<WorkloadMix> WorkloadMix::Parse(std::string_view text) {
   WorkloadMix mix;
   std::array<bool, kOpCount> seen{};
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string_view::npos) comma = text.size();
-    std::string_view part = text.substr(start, comma - start);
-    start = comma + 1;
+  for (std::string_view part : Split(text, ',')) {
     size_t eq = part.find_first_of("=:");
     if (eq == std::string_view::npos)
       return Bad(text, "'" + std::string(part) + "' is not OP=WEIGHT");

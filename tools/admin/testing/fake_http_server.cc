@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "common/text.h"
+
 namespace bale::admin::testing {
 namespace {
 
@@ -56,7 +58,7 @@ bool ReadRequest(int fd, RecordedRequest* out) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     size_t colon = line.find(':');
     std::string name = line.substr(0, colon);
-    std::string value(auth::TrimWhitespace(line.substr(colon + 1)));
+    std::string value(TrimWhitespace(line.substr(colon + 1)));
     if (auth::EqualsIgnoreCase(name, "content-length"))
       length = std::strtoul(value.c_str(), nullptr, 10);
     out->head.headers.emplace_back(name, value);

@@ -1,0 +1,21 @@
+// Text helpers shared by the parsers of headers, lists and configuration
+// files across the folders.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace bale {
+
+// `s` without leading and trailing spaces and tabs (HTTP's optional
+// whitespace). CR and LF stay: in a header or chunk line they are an error
+// for the parser to see.
+std::string_view TrimWhitespace(std::string_view s);
+
+// The items of a `sep`-separated list, empty ones included, untrimmed:
+// "a,,b," gives "a", "", "b", ""; an empty text gives one empty item.
+std::vector<std::string_view> Split(std::string_view text, char sep);
+
+}  // namespace bale
