@@ -1,41 +1,18 @@
 #include "common/fiber.h"
 
-#include <deque>
-#include <functional>
-#include <mutex>
+#include <chrono>
+#include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
+#include "common/testing/fiber_loop.h"
 #include "doctest.h"
 
 namespace bale::fiber {
 namespace {
 
-// A scheduler the test drains by hand: resumptions run when the test says.
-struct ManualQueue {
-  std::mutex mu;
-  std::deque<std::function<void()>> queue;
-  Scheduler scheduler() {
-    return [this](std::function<void()> f) {
-      std::lock_guard lk(mu);
-      queue.push_back(std::move(f));
-    };
-  }
-  size_t RunAll() {
-    size_t n = 0;
-    for (;;) {
-      std::function<void()> f;
-      {
-        std::lock_guard lk(mu);
-        if (queue.empty()) return n;
-        f = std::move(queue.front());
-        queue.pop_front();
-      }
-      f();
-      n++;
-    }
-  }
-};
+using testing::FiberLoop;  // resumptions run when the test drains them
 
 TEST_CASE("a thread waits on an Event set by another thread") {
   Event e;
@@ -52,7 +29,7 @@ TEST_CASE("a thread waits on an Event set by another thread") {
 }
 
 TEST_CASE("a fiber suspends on Wait, its thread goes on, and Set resumes it through its scheduler") {
-  ManualQueue q;
+  FiberLoop q;
   Event e;
   std::vector<std::string> log;
   bool done = false;
@@ -71,29 +48,29 @@ TEST_CASE("a fiber suspends on Wait, its thread goes on, and Set resumes it thro
   // Start returned at the wait; nothing was scheduled yet.
   CHECK(log == std::vector<std::string>{"before wait"});
   CHECK_FALSE(done);
-  CHECK(q.RunAll() == 0);
+  CHECK(q.RunReady() == 0);
   CHECK_FALSE(InFiber());
 
   e.Set();
   CHECK(log.size() == 1);  // Set only schedules
-  CHECK(q.RunAll() == 1);
+  CHECK(q.RunReady() == 1);
   CHECK(log == std::vector<std::string>{"before wait", "after wait"});
   CHECK(done);
 }
 
 TEST_CASE("a fiber whose Event is already set does not suspend") {
-  ManualQueue q;
+  FiberLoop q;
   Event e;
   e.Set();
   bool done = false;
   Start([&] { e.Wait(); }, q.scheduler(), [&] { done = true; });
   CHECK(done);
-  CHECK(q.RunAll() == 0);
+  CHECK(q.RunReady() == 0);
 }
 
 TEST_CASE("many fibers woken from other threads all finish, each exactly once") {
   constexpr int kFibers = 200;
-  ManualQueue q;
+  FiberLoop q;
   std::vector<std::unique_ptr<Event>> events;
   for (int i = 0; i < kFibers; i++) events.push_back(std::make_unique<Event>());
   std::vector<int> finished(kFibers, 0);
@@ -114,13 +91,13 @@ TEST_CASE("many fibers woken from other threads all finish, each exactly once") 
       for (int i = t; i < kFibers; i += 4) events[i]->Set();
     });
   for (auto& t : setters) t.join();
-  for (int spins = 0; spins < 100000; spins++) {
-    q.RunAll();
-    bool all = true;
-    for (int f : finished) all = all && f == 1;
-    if (all) break;
-    std::this_thread::yield();
-  }
+  q.RunUntil(
+      [&] {
+        for (int f : finished)
+          if (f != 1) return false;
+        return true;
+      },
+      std::chrono::seconds(30));
   for (int i = 0; i < kFibers; i++) {
     CHECK(woke[i] == 1);
     CHECK(finished[i] == 1);

@@ -3,17 +3,15 @@
 #include "meta/rocks_kv_store.h"
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
+#include <chrono>
 #include <fstream>
-#include <functional>
-#include <mutex>
 #include <thread>
 
 #include <doctest.h>
 #include <rocksdb/status.h>
 
 #include "common/fiber.h"
+#include "common/testing/fiber_loop.h"
 #include "meta/counters.h"
 #include "meta/testing/temp_dir.h"
 
@@ -66,18 +64,12 @@ TEST_CASE("rocksdb: fibers' conditional writes are committed in groups, exact be
       }
       return AbortedError("too many attempts");
     };
-    std::mutex mu;
-    std::condition_variable cv;
-    std::deque<std::function<void()>> ready;
-    fiber::Scheduler schedule = [&](std::function<void()> resume) {
-      std::lock_guard lk(mu);
-      ready.push_back(std::move(resume));
-      cv.notify_one();
-    };
+    bale::testing::FiberLoop loop;  // every fiber runs on this thread
     int finished = 0;
     std::vector<Status> results(kFibers);
     for (int i = 0; i < kFibers; i++)
-      fiber::Start([&, i] { results[i] = increment("k" + std::to_string(i % kKeys)); }, schedule,
+      fiber::Start([&, i] { results[i] = increment("k" + std::to_string(i % kKeys)); },
+                   loop.scheduler(),
                    [&] { finished++; });
     std::vector<std::thread> threads;
     std::atomic<int> thread_failures{0};
@@ -86,20 +78,9 @@ TEST_CASE("rocksdb: fibers' conditional writes are committed in groups, exact be
         for (int i = 0; i < kPerThread; i++)
           if (!increment("k" + std::to_string((t + i) % kKeys)).ok()) thread_failures++;
       });
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (finished < kFibers && std::chrono::steady_clock::now() < deadline) {
-      std::unique_lock lk(mu);
-      cv.wait_for(lk, std::chrono::milliseconds(100), [&] { return !ready.empty(); });
-      while (!ready.empty()) {
-        auto resume = std::move(ready.front());
-        ready.pop_front();
-        lk.unlock();
-        resume();
-        lk.lock();
-      }
-    }
+    const bool all = loop.RunUntil([&] { return finished == kFibers; }, std::chrono::seconds(60));
     for (auto& t : threads) t.join();
-    REQUIRE(finished == kFibers);
+    REQUIRE(all);
     CHECK(thread_failures == 0);
     for (const Status& st : results) CHECK_MESSAGE(st.ok(), st.ToString());
   }

@@ -1,9 +1,7 @@
 #include "backend/store/volume.h"
 
 #include <atomic>
-#include <condition_variable>
-#include <deque>
-#include <functional>
+#include <chrono>
 #include <map>
 #include <random>
 #include <thread>
@@ -15,6 +13,7 @@
 #include "backend/store/testing/needle_data.h"
 #include "common/fiber.h"
 #include "common/testing/fault_file_system.h"
+#include "common/testing/fiber_loop.h"
 
 namespace bale {
 namespace {
@@ -351,15 +350,7 @@ TEST_CASE("writes from fibers on one thread are grouped by a leader thread and l
   Fixture f;
   f.fs.SetSyncDelayMicros(2000);
   const uint64_t syncs_before = f.fs.sync_count();
-  // Every fiber runs on this thread: a resumption is queued and run here.
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::function<void()>> ready;
-  fiber::Scheduler schedule = [&](std::function<void()> resume) {
-    std::lock_guard lk(mu);
-    ready.push_back(std::move(resume));
-    cv.notify_one();
-  };
+  testing::FiberLoop loop;  // every fiber runs on this thread
   constexpr int kFibers = 200;
   int finished = 0;
   std::vector<Status> results(kFibers);
@@ -372,23 +363,11 @@ TEST_CASE("writes from fibers on one thread are grouped by a leader thread and l
           results[i] = f.vol->Write(k, NeedleCookie(k), NeedleData(k, NeedleSize(k, 3000)));
           if (std::this_thread::get_id() != me) off_thread++;
         },
-        schedule, [&] { finished++; });
+        loop.scheduler(), [&] { finished++; });
   // Start() returned for every fiber before any write was durable: the
   // leader threads write while this thread goes on.
   CHECK(finished < kFibers);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (finished < kFibers && std::chrono::steady_clock::now() < deadline) {
-    std::unique_lock lk(mu);
-    cv.wait_for(lk, std::chrono::milliseconds(100), [&] { return !ready.empty(); });
-    while (!ready.empty()) {
-      auto resume = std::move(ready.front());
-      ready.pop_front();
-      lk.unlock();
-      resume();
-      lk.lock();
-    }
-  }
-  REQUIRE(finished == kFibers);
+  REQUIRE(loop.RunUntil([&] { return finished == kFibers; }, std::chrono::seconds(30)));
   CHECK(off_thread == 0);  // each fiber went on where its scheduler runs it
   for (const Status& st : results) CHECK(st.ok());
   uint64_t syncs = f.fs.sync_count() - syncs_before;
