@@ -1,9 +1,11 @@
 // Admin calls on the store: volumes, drives, and the server's status.
 #include <sys/statvfs.h>
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <functional>
 #include <map>
+
+#include <boost/json.hpp>
 
 #include "common/log.h"
 #include "common/thread_priority.h"
@@ -96,45 +98,39 @@ Result<VolumeStats> FindVolume(Call& c, const std::string& id_text) {
   return ErrorStatus("NoSuchVolume", "The specified volume does not exist: " + id_text);
 }
 
-Result<Reply> Compact(Call& c, const VolumeStats& v) {
-  Store* store = c.r.backends.store;
-  VolumeId id = v.id;
-  if (!v.ok) return ErrorStatus("InvalidRequest", "Volume " + std::to_string(id) + " failed to open.");
-  std::string who = c.r.user_id;
-  c.jobs->Start(Jobs::kCompaction, id, [store, id, who] {
+// Runs `work` on volume `id` as a background job of `kind` (`what` names it
+// in the log), and answers 202 with the volume.
+Result<Reply> StartVolumeJob(Call& c, const VolumeStats& v, Jobs::Kind kind, const char* what,
+                             std::function<Status(Store*, VolumeId)> work) {
+  if (!v.ok)
+    return ErrorStatus("InvalidRequest", "Volume " + std::to_string(v.id) + " failed to open.");
+  c.jobs->Start(kind, v.id, [store = c.r.backends.store, id = v.id, who = c.r.user_id, what,
+                             work = std::move(work)] {
     MakeThisThreadBackground();
-    BALE_LOG(kInfo) << "volume " << id << ": compaction started by " << who;
-    Status st = store->Compact(id);
+    BALE_LOG(kInfo) << "volume " << id << ": " << what << " started by " << who;
+    Status st = work(store, id);
     if (st.ok())
-      BALE_LOG(kInfo) << "volume " << id << ": compaction done";
+      BALE_LOG(kInfo) << "volume " << id << ": " << what << " done";
     else
-      BALE_LOG(kError) << "volume " << id << ": compaction failed: " << st;
+      BALE_LOG(kError) << "volume " << id << ": " << what << " failed: " << st;
   });
   return Reply{202, VolumeJson(c, v)};
 }
 
+Result<Reply> Compact(Call& c, const VolumeStats& v) {
+  return StartVolumeJob(c, v, Jobs::kCompaction, "compaction",
+                        [](Store* store, VolumeId id) { return store->Compact(id); });
+}
+
 // Seals and encodes in the background, unthrottled: the operator asked.
 Result<Reply> Encode(Call& c, const VolumeStats& v) {
-  Store* store = c.r.backends.store;
-  const ErasureOptions& ec = store->options().ec;
-  VolumeId id = v.id;
-  if (ec.k == 0)
+  if (c.r.backends.store->options().ec.k == 0)
     return ErrorStatus("InvalidRequest",
                        "Erasure coding is not configured on this server (bale serve --ec K+M "
                        "with at least K+M drives).");
-  if (!v.ok) return ErrorStatus("InvalidRequest", "Volume " + std::to_string(id) + " failed to open.");
-  if (v.coding != "none") return Reply{200, VolumeJson(c, v)};  // coded, or being coded
-  std::string who = c.r.user_id;
-  c.jobs->Start(Jobs::kEncoding, id, [store, id, who] {
-    MakeThisThreadBackground();
-    BALE_LOG(kInfo) << "volume " << id << ": encoding started by " << who;
-    Status st = store->Encode(id);
-    if (st.ok())
-      BALE_LOG(kInfo) << "volume " << id << ": encoding done";
-    else
-      BALE_LOG(kError) << "volume " << id << ": encoding failed: " << st;
-  });
-  return Reply{202, VolumeJson(c, v)};
+  if (v.ok && v.coding != "none") return Reply{200, VolumeJson(c, v)};  // coded, or being coded
+  return StartVolumeJob(c, v, Jobs::kEncoding, "encoding",
+                        [](Store* store, VolumeId id) { return store->Encode(id); });
 }
 
 Result<Reply> Volumes(Call& c) {
