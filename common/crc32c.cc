@@ -33,47 +33,37 @@ uint32_t ExtendPortable(uint32_t crc, const uint8_t* p, size_t n) {
 constexpr size_t kLongBlock = 8192;
 constexpr size_t kShortBlock = 256;
 
-uint32_t Gf2Times(const uint32_t* mat, uint32_t vec) {
+constexpr uint32_t Gf2Times(const std::array<uint32_t, 32>& mat, uint32_t vec) {
   uint32_t sum = 0;
-  for (; vec; vec >>= 1, mat++)
-    if (vec & 1) sum ^= *mat;
+  for (int i = 0; vec; vec >>= 1, i++)
+    if (vec & 1) sum ^= mat[i];
   return sum;
 }
 
-void Gf2Square(uint32_t* square, const uint32_t* mat) {
+constexpr std::array<uint32_t, 32> Gf2Square(const std::array<uint32_t, 32>& mat) {
+  std::array<uint32_t, 32> square{};
   for (int n = 0; n < 32; n++) square[n] = Gf2Times(mat, mat[n]);
+  return square;
 }
 
 // Tables that shift a CRC over `len` zero bytes, one per byte of the CRC.
 using ShiftTable = std::array<std::array<uint32_t, 256>, 4>;
 
-ShiftTable MakeShift(size_t len) {
-  uint32_t even[32], odd[32];
-  odd[0] = kPoly;  // the operator for one zero bit
-  for (uint32_t n = 1, row = 1; n < 32; n++, row <<= 1) odd[n] = row;
-  Gf2Square(even, odd);  // two zero bits
-  Gf2Square(odd, even);  // four
-  // Squares give 1, 2, 4, ... zero bytes; len is a power of two here.
-  const uint32_t* op = odd;
-  for (;;) {
-    Gf2Square(even, odd);
-    len >>= 1;
-    if (len == 0) {
-      op = even;
-      break;
-    }
-    Gf2Square(odd, even);
-    len >>= 1;
-    if (len == 0) {
-      op = odd;
-      break;
-    }
-  }
-  ShiftTable t;
+// `len` a power of two.
+constexpr ShiftTable MakeShift(size_t len) {
+  std::array<uint32_t, 32> op{};
+  op[0] = kPoly;  // the operator for one zero bit
+  for (uint32_t n = 1, row = 1; n < 32; n++, row <<= 1) op[n] = row;
+  for (int bits = 0; bits < 3; bits++) op = Gf2Square(op);  // one zero byte
+  for (; len > 1; len >>= 1) op = Gf2Square(op);
+  ShiftTable t{};
   for (uint32_t n = 0; n < 256; n++)
     for (int b = 0; b < 4; b++) t[b][n] = Gf2Times(op, n << (8 * b));
   return t;
 }
+
+constexpr ShiftTable kLongShift = MakeShift(kLongBlock);
+constexpr ShiftTable kShortShift = MakeShift(kShortBlock);
 
 uint32_t Shift(const ShiftTable& t, uint32_t crc) {
   return t[0][crc & 0xFF] ^ t[1][(crc >> 8) & 0xFF] ^ t[2][(crc >> 16) & 0xFF] ^ t[3][crc >> 24];
@@ -104,11 +94,9 @@ __attribute__((target("sse4.2"))) void ThreeWay(uint64_t* c0, const uint8_t** p,
 
 __attribute__((target("sse4.2"))) uint32_t ExtendHardware(uint32_t crc, const uint8_t* p,
                                                           size_t n) {
-  static const ShiftTable* long_shift = new ShiftTable(MakeShift(kLongBlock));
-  static const ShiftTable* short_shift = new ShiftTable(MakeShift(kShortBlock));
   uint64_t c = ~crc & 0xFFFFFFFFu;
-  ThreeWay(&c, &p, &n, kLongBlock, *long_shift);
-  ThreeWay(&c, &p, &n, kShortBlock, *short_shift);
+  ThreeWay(&c, &p, &n, kLongBlock, kLongShift);
+  ThreeWay(&c, &p, &n, kShortBlock, kShortShift);
   while (n >= 8) {
     uint64_t v;
     std::memcpy(&v, p, 8);
