@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <bitset>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
-#include <iterator>
 #include <mutex>
 #include <new>
 #include <system_error>
@@ -78,6 +78,8 @@ class KeyStripes {
     return indexes;
   }
 
+  static constexpr size_t kStripes = 1024;
+
   // Locks `indexes` (sorted, unique) in order.
   std::vector<std::unique_lock<std::mutex>> Lock(const std::vector<size_t>& indexes) {
     std::vector<std::unique_lock<std::mutex>> locks;
@@ -87,7 +89,6 @@ class KeyStripes {
   }
 
  private:
-  static constexpr size_t kStripes = 1024;
   static size_t IndexOf(std::string_view key) {
     return std::hash<std::string_view>{}(key) % kStripes;
   }
@@ -222,23 +223,21 @@ class RocksKvStore final : public KvStore {
   // index order, as every writer does, so it never waits in a cycle.
   std::vector<FiberWrite*> CommitGroup(const std::vector<FiberWrite*>& group) {
     std::vector<FiberWrite*> chosen, later;
-    std::vector<size_t> taken;  // sorted
+    std::bitset<KeyStripes::kStripes> taken;
     for (FiberWrite* w : group) {
       std::vector<size_t> mine = KeyStripes::Indexes(*w->batch);
-      std::vector<size_t> shared;
-      std::set_intersection(mine.begin(), mine.end(), taken.begin(), taken.end(),
-                            std::back_inserter(shared));
-      if (!shared.empty()) {
+      if (std::any_of(mine.begin(), mine.end(), [&](size_t i) { return taken[i]; })) {
         later.push_back(w);
         continue;
       }
-      std::vector<size_t> both;
-      std::merge(taken.begin(), taken.end(), mine.begin(), mine.end(), std::back_inserter(both));
-      taken.swap(both);
+      for (size_t i : mine) taken.set(i);
       chosen.push_back(w);
     }
+    std::vector<size_t> union_of_stripes;  // in index order
+    for (size_t i = 0; i < taken.size(); i++)
+      if (taken[i]) union_of_stripes.push_back(i);
     Status failed = CatchLibraryExceptions("write", [&]() -> Status {
-      auto locks = stripes_.Lock(taken);
+      auto locks = stripes_.Lock(union_of_stripes);
       rocksdb::WriteBatch wb;
       std::vector<FiberWrite*> accepted;
       for (FiberWrite* w : chosen) {
