@@ -16,26 +16,13 @@ UploadReaper::UploadReaper(S3Backends backends, UploadExpiryOptions options)
 UploadReaper::~UploadReaper() { Stop(); }
 
 void UploadReaper::Start() {
-  thread_ = std::thread([this] {
-    std::unique_lock lk(mu_);
-    while (!stopping_) {
-      lk.unlock();
-      auto n = RunOnce();
-      if (!n.ok()) BALE_LOG(kWarning) << "expiring abandoned uploads: " << n.status();
-      lk.lock();
-      wake_.wait_for(lk, options_.interval, [this] { return stopping_; });
-    }
+  loop_.Start(options_.interval, [this] {
+    auto n = RunOnce();
+    if (!n.ok()) BALE_LOG(kWarning) << "expiring abandoned uploads: " << n.status();
   });
 }
 
-void UploadReaper::Stop() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void UploadReaper::Stop() { loop_.Stop(); }
 
 Result<uint64_t> UploadReaper::RunOnce() {
   const int64_t cutoff =

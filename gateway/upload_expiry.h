@@ -6,11 +6,10 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 
+#include "common/periodic.h"
 #include "common/status.h"
 #include "gateway/s3_service.h"
 
@@ -36,10 +35,8 @@ class UploadReaper {
   const S3Backends backends_;
   const UploadExpiryOptions options_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  uint64_t aborted_ = 0;
-  std::thread thread_;
+  uint64_t aborted_ = 0;  // mu_
+  PeriodicThread loop_;
 };
 
 }  // namespace bale::s3

@@ -5,7 +5,6 @@
 
 #include "backend/store/needle_format.h"
 #include "common/log.h"
-#include "common/thread_priority.h"
 
 namespace bale {
 namespace {
@@ -23,26 +22,12 @@ CompactionWorker::CompactionWorker(Store* store, CompactionWorkerOptions options
 CompactionWorker::~CompactionWorker() { Stop(); }
 
 void CompactionWorker::Start() {
-  thread_ = std::thread([this] {
-    MakeThisThreadBackground();
-    std::unique_lock lk(mu_);
-    while (!stopping_) {
-      lk.unlock();
-      RunOnce();
-      lk.lock();
-      wake_.wait_for(lk, options_.interval, [this] { return stopping_; });
-    }
-  });
+  loop_.Start(options_.interval, [this] { RunOnce(); });
 }
 
 void CompactionWorker::Stop() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
   unthrottled_ = true;
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  loop_.Stop();
 }
 
 bool CompactionWorker::Eligible(const VolumeStats& v) const {
@@ -64,10 +49,7 @@ int CompactionWorker::RunOnce() {
   }
   int done = 0;
   for (const auto& v : todo) {
-    {
-      std::lock_guard lk(mu_);
-      if (stopping_) break;
-    }
+    if (loop_.stopping()) break;
     Compact(v);
     ++done;
   }

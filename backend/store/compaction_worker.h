@@ -10,12 +10,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 
 #include "backend/store/store.h"
+#include "common/periodic.h"
 
 namespace bale {
 
@@ -60,12 +59,10 @@ class CompactionWorker {
   Store* const store_;
   const CompactionWorkerOptions options_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // mu_
   CompactionProgress progress_;  // mu_
   std::chrono::steady_clock::time_point started_;  // of the running compaction
   std::atomic<bool> unthrottled_{false};
-  std::thread thread_;
+  PeriodicThread loop_;
 };
 
 }  // namespace bale

@@ -4,7 +4,6 @@
 
 #include "backend/store/ec_volume.h"
 #include "common/log.h"
-#include "common/thread_priority.h"
 
 namespace bale {
 
@@ -14,36 +13,15 @@ ErasureWorker::ErasureWorker(Store* store, ErasureWorkerOptions options)
 ErasureWorker::~ErasureWorker() { Stop(); }
 
 void ErasureWorker::Start() {
-  thread_ = std::thread([this] {
-    MakeThisThreadBackground();
-    std::unique_lock lk(mu_);
-    while (!stopping_) {
-      woken_ = false;
-      lk.unlock();
-      RunOnce();
-      lk.lock();
-      wake_.wait_for(lk, options_.interval, [this] { return stopping_ || woken_; });
-    }
-  });
+  loop_.Start(options_.interval, [this] { RunOnce(); });
 }
 
 void ErasureWorker::Stop() {
-  {
-    std::lock_guard lk(mu_);
-    stopping_ = true;
-  }
   stop_ = true;
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  loop_.Stop();
 }
 
-void ErasureWorker::Wake() {
-  {
-    std::lock_guard lk(mu_);
-    woken_ = true;
-  }
-  wake_.notify_all();
-}
+void ErasureWorker::Wake() { loop_.Wake(); }
 
 ErasureProgress ErasureWorker::progress() const {
   std::lock_guard lk(mu_);

@@ -14,15 +14,14 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-#include <thread>
 
 #include "backend/store/store.h"
+#include "common/periodic.h"
 
 namespace bale {
 
@@ -79,15 +78,12 @@ class ErasureWorker {
   Store* const store_;
   const ErasureWorkerOptions options_;
   mutable std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;        // mu_
-  bool woken_ = false;           // mu_
   ErasureProgress progress_;     // mu_
   std::atomic<bool> stop_{false};
   // Idle tracking: a volume's size when last seen, and since when it is that size.
   std::map<VolumeId, std::pair<uint64_t, std::chrono::steady_clock::time_point>> sizes_;
   std::chrono::steady_clock::time_point last_scrub_;
-  std::thread thread_;
+  PeriodicThread loop_;
 };
 
 }  // namespace bale
