@@ -30,6 +30,16 @@ def error_of(call, *args, **kwargs):
     raise AssertionError("no error raised")
 
 
+def wait_for(predicate, seconds):
+    """Polls `predicate` every 0.2 s for up to `seconds`; its last answer."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -34,7 +34,7 @@ class CliTest(unittest.TestCase):
                                  "--worker-threads", "--log-level", "--read-worker-threads", "--region",
                                  "--domain", "--store-listen", "--compact-garbage-ratio", "--compact-min-garbage",
                                  "--compact-rate",
-                                 "--compact-interval", "--upload-expiry", "--seal-idle", "--ec-rate",
+                                 "--compact-interval", "--upload-expiry", "--orphan-grace", "--orphan-interval", "--seal-idle", "--ec-rate",
                                  "--ec-interval", "--scrub-interval", "--scrub-rate"])
         code, out, _ = run("store", "--help")
         self.assertEqual(code, 0)

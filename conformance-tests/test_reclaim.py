@@ -4,11 +4,10 @@ uploads left incomplete past --upload-expiry are aborted and reclaimed.
 Figures come from the admin API (docs/admin-api.md)."""
 import os
 import sys
-import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, error_of  # noqa: E402
+from harness import Server, error_of, wait_for  # noqa: E402
 
 # A 1 MiB garbage floor: the worker runs while the test writes, and whatever is
 # left after its last pass (the aborted parts, say) must still be worth a pass.
@@ -35,15 +34,6 @@ def dat_bytes():
 
 def compaction():
     return admin_ok("GET", "status")["compaction"]
-
-
-def wait_for(predicate, seconds):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return predicate()
 
 
 class ReclaimTest(unittest.TestCase):

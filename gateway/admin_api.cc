@@ -147,7 +147,7 @@ struct AdminApi::Impl {
     const std::string& family = c.path[0];
     if (family == "buckets") return admin::ServeBuckets(c);
     if (family == "users" || family == "keys") return admin::ServeUsers(c);
-    if (family == "volumes" || family == "drives" || family == "status")
+    if (family == "volumes" || family == "drives" || family == "status" || family == "orphans")
       return admin::ServeStore(c);
     return admin::NoSuchPath(c);
   }

@@ -57,7 +57,7 @@ struct Reply {
 // errors come back as Status (the caller turns them into JSON errors).
 Result<Reply> ServeBuckets(Call& c);
 Result<Reply> ServeUsers(Call& c);   // users/..., keys/...
-Result<Reply> ServeStore(Call& c);   // volumes/..., drives, status
+Result<Reply> ServeStore(Call& c);   // volumes/..., drives, orphans/sweep, status
 
 // Shared helpers (admin_api.cc).
 std::string Rfc3339(int64_t micros);

@@ -1,4 +1,4 @@
-// Admin calls on the store: volumes, drives, and the server's status.
+// Admin calls on the store: volumes, drives, the orphan sweep, and the server's status.
 #include <sys/statvfs.h>
 
 #include <algorithm>
@@ -13,6 +13,7 @@
 #include "backend/store/erasure_worker.h"
 #include "gateway/admin_internal.h"
 #include "gateway/bale_version.h"
+#include "gateway/orphan_sweep.h"
 #include "gateway/s3_error.h"
 
 namespace bale::s3::admin {
@@ -188,6 +189,27 @@ json::value ErasureWorkerJson(Call& c) {
                       {"last_error", p.last_error}};
 }
 
+json::value SweepJson(const OrphanSweepReport& r) {
+  return json::object{{"passes", r.passes},
+                      {"volumes", r.volumes},
+                      {"volumes_skipped", r.volumes_skipped},
+                      {"needles", r.needles},
+                      {"orphans", r.orphans},
+                      {"orphan_bytes", r.orphan_bytes}};
+}
+
+// POST orphans/sweep: one pass now, answered with what it did.
+Result<Reply> SweepOrphans(Call& c) {
+  if (c.path.size() != 2 || c.path[1] != "sweep") return NoSuchPath(c);
+  if (c.method != "POST") return MethodNotAllowed(c);
+  if (!c.r.backends.sweeper)
+    return ErrorStatus("InvalidRequest", "This server runs no orphan sweep (--orphan-grace 0).");
+  ASSIGN_OR_RETURN(OrphanSweepReport report, c.r.backends.sweeper->RunOnce());
+  BALE_LOG(kInfo) << "orphan sweep run by " << c.r.user_id << ": " << report.orphans
+                  << " needle(s) freed, " << report.orphan_bytes << " bytes";
+  return Reply{200, SweepJson(report)};
+}
+
 Result<Reply> ServerStatus(Call& c) {
   if (c.method != "GET") return MethodNotAllowed(c);
   std::vector<VolumeStats> all = c.r.backends.store->Stats();
@@ -239,6 +261,9 @@ Result<Reply> ServerStatus(Call& c) {
                                  {"volumes", std::move(volumes)},
                                  {"compaction_backlog", backlog},
                                  {"compaction", CompactionJson(c)},
+                                 {"orphan_sweep", c.r.backends.sweeper
+                                                      ? SweepJson(c.r.backends.sweeper->totals())
+                                                      : json::value(nullptr)},
                                  {"repair_backlog", repair_backlog},
                                  {"erasure",
                                   json::object{
@@ -256,6 +281,7 @@ Result<Reply> ServerStatus(Call& c) {
 
 Result<Reply> ServeStore(Call& c) {
   if (c.path[0] == "volumes") return Volumes(c);
+  if (c.path[0] == "orphans") return SweepOrphans(c);
   if (c.path.size() != 1) return NoSuchPath(c);
   if (c.path[0] == "status") return ServerStatus(c);
   if (c.method != "GET") return MethodNotAllowed(c);

@@ -9,6 +9,7 @@
 #include "auth/encoding.h"
 #include "gateway/copy_source.h"
 #include "gateway/object_write.h"
+#include "gateway/orphan_sweep.h"
 #include "gateway/request_documents.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_more_ops.h"
@@ -104,6 +105,7 @@ Status CopyObject(S3Request& r, const meta::BucketRecord& bucket) {
                         auth::Base64Encode(hasher->Finish())}};
     dst.chunks = std::move(*chunks);
     dst.last_modified_micros = r.backends.clock->NowMicros();
+    RETURN_IF_ERROR(CheckNeedlesFresh(r.backends, r.options.orphan_grace, dst.chunks));
     auto old = r.backends.meta->PutObject(bucket.name, dst);
     if (!old.ok()) {
       if (CertainlyNotWritten(old.status())) ReleaseChunks(r.backends, dst.chunks);

@@ -7,8 +7,7 @@
 
 #include "auth/checksum.h"
 #include "auth/encoding.h"
-#include "meta/testing/memory_kv_store.h"
-#include "meta/testing/temp_dir.h"
+#include "gateway/testing/test_backends.h"
 
 namespace bale::s3 {
 namespace {
@@ -52,22 +51,7 @@ class RecordingSink : public ResponseSink {
 
 class Fixture {
  public:
-  Fixture() {
-    REQUIRE(dir_.ok());
-    StoreOptions so;
-    so.drives = {dir_.path() + "/drive0"};
-    so.volume.size_limit = 64 << 20;
-    store_ = std::move(Store::Open(FileSystem::Posix(), &clock_, so).value());
-    REQUIRE(store_->CreateVolume(1).ok());
-    directory_ = std::move(Directory::Open(store_.get(), &clock_).value());
-    meta_ = std::move(meta::MetadataStore::Open(&kv_).value());
-    REQUIRE(meta_->PutUser(meta::UserRecord{"u", "U", false, false, 0}).ok());
-    meta::BucketRecord b;
-    b.name = "b";
-    b.owner_user_id = "u";
-    bucket_ = meta_->CreateBucket(b).value();
-    options_.chunk_size = 1000;  // several needles per object
-  }
+  Fixture() { options_.chunk_size = 1000; }  // several needles per object
 
   // Calls `op` as user "u" on key `key` of bucket "b".
   Status Call(Status (*op)(S3Request&, const meta::BucketRecord&), const std::string& key,
@@ -79,16 +63,15 @@ class Fixture {
     head.content_length = body.size();
     StringBody request_body(std::move(body));
     sink = RecordingSink();
-    S3Backends backends{meta_.get(), store_.get(), directory_.get(), &clock_};
-    S3Request r{head, request_body, sink, backends, options_, {}, "req", {}, "u"};
+    S3Request r{head, request_body, sink, b_.backends(), options_, {}, "req", {}, "u"};
     r.route.bucket = "b";
     r.route.key = key;
-    return op(r, bucket_);
+    return op(r, b_.bucket);
   }
 
-  meta::ObjectRecord Record(const std::string& key) { return meta_->GetObject("b", key).value(); }
+  meta::ObjectRecord Record(const std::string& key) { return b_.meta->GetObject("b", key).value(); }
   bool Readable(const meta::Chunk& c) {
-    return store_->Get(c.volume_id, c.needle_key, c.cookie).ok();
+    return b_.store->Get(c.volume_id, c.needle_key, c.cookie).ok();
   }
   bool AllReadable(const meta::ObjectRecord& o) {
     for (const auto& c : o.chunks)
@@ -100,19 +83,13 @@ class Fixture {
       if (Readable(c)) return false;
     return true;
   }
-  Store& store() { return *store_; }
-  meta::MetadataStore& metadata() { return *meta_; }
+  Store& store() { return *b_.store; }
+  meta::MetadataStore& metadata() { return *b_.meta; }
 
   RecordingSink sink;
 
  private:
-  meta::testing::ScopedTempDir dir_;
-  ManualClock clock_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<Directory> directory_;
-  meta::testing::MemoryKvStore kv_;
-  std::unique_ptr<meta::MetadataStore> meta_;
-  meta::BucketRecord bucket_;
+  testing::TestBackends b_;
   S3ServiceOptions options_;
 };
 

@@ -14,6 +14,7 @@
 #include "auth/encoding.h"
 #include "gateway/multipart_checksum.h"
 #include "gateway/object_write.h"
+#include "gateway/orphan_sweep.h"
 #include "gateway/payload_reader.h"
 #include "gateway/request_documents.h"
 #include "gateway/s3_error.h"
@@ -265,6 +266,7 @@ Result<uint32_t> PartNumberParam(const S3Request& r) {
 
 Status CommitPart(S3Request& r, const meta::BucketRecord& bucket,
                   const meta::UploadRecord& upload, const meta::PartRecord& part) {
+  RETURN_IF_ERROR(CheckNeedlesFresh(r.backends, r.options.orphan_grace, part.chunks));
   auto old = r.backends.meta->PutPart(bucket.name, upload.upload_id, part);
   if (!old.ok()) {
     if (CertainlyNotWritten(old.status())) ReleaseChunks(r.backends, part.chunks);

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "gateway/chunk_read.h"
 #include "gateway/object_write.h"
+#include "gateway/orphan_sweep.h"
 #include "gateway/payload_reader.h"
 #include "gateway/request_documents.h"
 #include "gateway/s3_error.h"
@@ -210,6 +211,7 @@ Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
     condition = [&](const std::optional<meta::ObjectRecord>& current) {
       return CheckWriteCondition(if_none_match, if_match, current);
     };
+  RETURN_IF_ERROR(CheckNeedlesFresh(r.backends, r.options.orphan_grace, obj.chunks));
   auto old = r.backends.meta->PutObject(bucket.name, obj, condition);
   if (!old.ok()) {
     if (CertainlyNotWritten(old.status())) ReleaseAfterFailure(r.backends, obj.chunks);

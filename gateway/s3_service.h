@@ -25,6 +25,8 @@ class MetadataStore;
 
 namespace bale::s3 {
 
+class OrphanSweeper;
+
 struct S3ServiceOptions {
   std::string region = "us-east-1";
   std::vector<std::string> domains;  // for virtual-hosted-style requests
@@ -38,6 +40,9 @@ struct S3ServiceOptions {
   // every completion waits this long after reading its part list, so a slow
   // completion can be observed from outside.
   std::chrono::milliseconds test_complete_delay{0};
+  // OrphanSweepOptions::grace of the sweeper beside this service: a write
+  // whose needles are older than half of it by its commit is refused.
+  std::chrono::seconds orphan_grace{24 * 3600};
 };
 
 struct S3Backends {
@@ -47,6 +52,7 @@ struct S3Backends {
   Clock* clock = nullptr;
   CompactionWorker* compactor = nullptr;  // optional: shown by the admin API's status
   ErasureWorker* erasure = nullptr;       // optional: ditto
+  OrphanSweeper* sweeper = nullptr;       // optional: ditto, and run by the admin API
 };
 
 class S3Service {

@@ -184,6 +184,13 @@ class MetadataStore {
   Result<CompletedUpload> CompleteUpload(std::string_view bucket, std::string_view upload_id,
                                          const UploadBuilder& build);
 
+  // Calls `visit` on every chunk a record names, for the orphan sweep
+  // (gateway/orphan_sweep.h): the parts' rows first, then the objects', so a
+  // completion that moves chunks from parts to an object during the scan is
+  // seen on one side or the other. Every record committed before the call is
+  // visited; one committed during it may not be. Stops at the first error.
+  Status ForEachReferencedChunk(const std::function<void(const Chunk&)>& visit);
+
  private:
   explicit MetadataStore(KvStore* kv) : kv_(kv) {}
 

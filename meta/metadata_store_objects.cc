@@ -118,4 +118,19 @@ Result<ObjectRecord> MetadataStore::DeleteObject(std::string_view bucket, std::s
   return TooMuchContention("delete object", key);
 }
 
+Status MetadataStore::ForEachReferencedChunk(const std::function<void(const Chunk&)>& visit) {
+  RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, rows::kAllParts, [&](const KvPair& row) -> Status {
+    auto part = DecodePart(row.value);
+    if (!part.ok()) return part.status().WithContext(PrintableKey(row.key));
+    for (const Chunk& c : part->chunks) visit(c);
+    return Status::Ok();
+  }));
+  return ForEachRowWithPrefix(*kv_, rows::kAllObjects, [&](const KvPair& row) -> Status {
+    auto object = DecodeObject("", row.value);
+    if (!object.ok()) return object.status().WithContext(PrintableKey(row.key));
+    for (const Chunk& c : object->chunks) visit(c);
+    return Status::Ok();
+  });
+}
+
 }  // namespace bale::meta

@@ -38,6 +38,8 @@ inline constexpr std::string_view kBucketIdSequence = "!bucket_id";
 inline constexpr std::string_view kUsers = "U";
 inline constexpr std::string_view kAccessKeys = "K";
 inline constexpr std::string_view kBuckets = "B";
+inline constexpr std::string_view kAllObjects = "O";  // every bucket's object rows
+inline constexpr std::string_view kAllParts = "P";    // every upload's part rows
 
 std::string User(std::string_view user_id);
 std::string AccessKey(std::string_view access_key_id);

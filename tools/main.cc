@@ -54,7 +54,7 @@ int Serve(const char* name, int argc, char** argv) {
   bale::tools::ServeOptions o;
   std::string drives, domains, volume_size = "30GiB", log_level = "info";
   std::string compact_rate = "64MiB", upload_expiry = "24h", compact_interval = "10s",
-              compact_min_garbage = "16MiB";
+              compact_min_garbage = "16MiB", orphan_grace = "24h", orphan_interval = "6h";
   std::string ec_block_size = "1MiB", ec_rate = "64MiB", ec_interval = "10s", seal_idle = "24h",
               scrub_interval = "7d", scrub_rate = "32MiB";
   po::options_description desc("options");
@@ -96,6 +96,11 @@ int Serve(const char* name, int argc, char** argv) {
          "how often the background compaction looks for garbage (s, m, h or d)")
         ("upload-expiry", po::value(&upload_expiry)->default_value(upload_expiry),
          "abort multipart uploads left incomplete this long (s, m, h or d; 0: never)")
+        ("orphan-grace", po::value(&orphan_grace)->default_value(orphan_grace),
+         "free needles no record names once they are this old (0: never); a write that takes "
+         "over half of it to commit is refused")
+        ("orphan-interval", po::value(&orphan_interval)->default_value(orphan_interval),
+         "how often the orphan sweep runs")
         ("seal-idle", po::value(&seal_idle)->default_value(seal_idle),
          "with --ec: seal and encode a volume that took no write for this long (0: only full ones)")
         ("ec-rate", po::value(&ec_rate)->default_value(ec_rate),
@@ -144,6 +149,16 @@ int Serve(const char* name, int argc, char** argv) {
     return 2;
   }
   o.upload_expiry = *expiry;
+  auto grace = bale::ParseDuration(orphan_grace);
+  auto sweep_interval = bale::ParseDuration(orphan_interval);
+  if (!grace.ok() || !sweep_interval.ok() || sweep_interval->count() == 0) {
+    std::cerr << "bale: --orphan-grace '" << orphan_grace << "' and --orphan-interval '"
+              << orphan_interval << "' must be durations like 90s, 30m, 24h or 7d (the interval "
+              << "not 0)\n";
+    return 2;
+  }
+  o.orphan_grace = *grace;
+  o.orphan_interval = *sweep_interval;
   if (o.compact_garbage_ratio <= 0 || o.compact_garbage_ratio > 1) {
     std::cerr << "bale: --compact-garbage-ratio must be in (0, 1]\n";
     return 2;

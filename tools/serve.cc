@@ -17,6 +17,7 @@
 #include "common/log.h"
 #include "gateway/s3_server.h"
 #include "gateway/s3_service.h"
+#include "gateway/orphan_sweep.h"
 #include "gateway/upload_expiry.h"
 #include "meta/metadata_store.h"
 #include "meta/rocks_kv_store.h"
@@ -171,6 +172,9 @@ int RunServe(const ServeOptions& o) {
   s3::S3ServiceOptions so;
   so.region = o.region;
   so.domains = o.domains;
+  // With no sweep, no write needs refusing for its age: a grace of 100 years.
+  so.orphan_grace = o.orphan_grace.count() > 0 ? o.orphan_grace
+                                               : std::chrono::seconds(100ll * 365 * 24 * 3600);
   CompactionWorkerOptions co;
   co.min_garbage_ratio = o.compact_garbage_ratio;
   co.min_garbage_bytes = o.compact_min_garbage;
@@ -186,6 +190,8 @@ int RunServe(const ServeOptions& o) {
   ErasureWorker erasure(store->get(), eo);
   s3::S3Backends backends{metadata->get(), store->get(), directory->get(), Clock::Real(),
                           &compactor, &erasure};
+  s3::OrphanSweeper sweeper(backends, {so.orphan_grace, o.orphan_interval});
+  backends.sweeper = &sweeper;
   s3::UploadReaper reaper(backends, {o.upload_expiry, std::min(o.upload_expiry / 4 + std::chrono::seconds(1),
                                                                std::chrono::seconds(3600))});
   s3::S3Service service(backends, so);
@@ -208,6 +214,7 @@ int RunServe(const ServeOptions& o) {
   compactor.Start();
   if ((*store)->options().ec.k > 0) erasure.Start();
   if (o.upload_expiry.count() > 0) reaper.Start();
+  if (o.orphan_grace.count() > 0) sweeper.Start();
   BALE_LOG(kInfo) << "bale serve ready in " << static_cast<int>(MillisSince(started))
                   << " ms: S3 on http://" << http.host << ":" << server.port() << " (region "
                   << o.region << "), data in " << o.data_dir;
@@ -215,6 +222,7 @@ int RunServe(const ServeOptions& o) {
   server.Stop();
   if (store_api) store_api->Stop();
   reaper.Stop();
+  sweeper.Stop();
   erasure.Stop();
   compactor.Stop();
   BALE_LOG(kInfo) << "stopped";

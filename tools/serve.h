@@ -29,6 +29,8 @@ struct ServeOptions {
   uint64_t compact_rate = 64ull << 20;     // bytes/s a compaction reads; 0: unthrottled
   std::chrono::seconds compact_interval{10};
   std::chrono::seconds upload_expiry{24 * 3600};  // abort incomplete uploads this old; 0: never
+  std::chrono::seconds orphan_grace{24 * 3600};   // OrphanSweepOptions; 0: no sweep
+  std::chrono::seconds orphan_interval{6 * 3600};
   // Redundancy across drives (docs/architecture.md).
   std::string ec;  // "K+M", "none", or empty: DefaultErasureScheme(number of drives)
   uint64_t ec_block_size = 1 << 20;

@@ -8,7 +8,6 @@
 namespace bale {
 namespace {
 
-constexpr int kCounterBits = 12;
 constexpr int kMaxWriteAttempts = 4;
 
 }  // namespace
@@ -22,7 +21,7 @@ Result<std::unique_ptr<Directory>> Directory::Open(Store* store, Clock* clock) {
 
 NeedleKey Directory::NextKey() {
   std::lock_guard lk(mu_);
-  NeedleKey from_clock = static_cast<NeedleKey>(clock_->NowMicros()) << kCounterBits;
+  NeedleKey from_clock = static_cast<NeedleKey>(clock_->NowMicros()) << kNeedleKeyCounterBits;
   last_key_ = std::max(last_key_ + 1, from_clock);
   return last_key_;
 }

@@ -23,6 +23,13 @@
 
 namespace bale {
 
+inline constexpr int kNeedleKeyCounterBits = 12;
+// When needle key `key` was issued, in microseconds since the epoch: never
+// earlier than the issue (a key above the clock counts as later).
+inline int64_t NeedleKeyMicros(NeedleKey key) {
+  return static_cast<int64_t>(key >> kNeedleKeyCounterBits);
+}
+
 struct Placement {
   VolumeId volume = 0;
   NeedleKey key = 0;

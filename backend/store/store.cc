@@ -392,6 +392,28 @@ Status Store::Release(VolumeId vid, NeedleKey key, Cookie cookie) {
   return all.front();
 }
 
+Result<std::vector<NeedleLocation>> Store::LiveNeedles(VolumeId vid) {
+  ASSIGN_OR_RETURN(std::shared_ptr<Volume> v, Find(vid));
+  std::vector<NeedleLocation> out;
+  v->ForEachNeedle([&](NeedleKey key, uint32_t size) { out.push_back({key, 0, size}); });
+  std::sort(out.begin(), out.end(),
+            [](const NeedleLocation& a, const NeedleLocation& b) { return a.key < b.key; });
+  return out;
+}
+
+Status Store::ReleaseUnreferenced(VolumeId vid, std::span<const NeedleKey> keys) {
+  BALE_VIEW(view, vid);
+  if (view.coded) return FailedPreconditionError(VolumeName(vid) + " is coded");
+  for (const auto& v : *view.replicas) {
+    for (NeedleKey key : keys) {
+      Status st = v->ReleaseUnreferenced(key);
+      if (!st.ok() && st.code() != Code::kNotFound) return st.WithContext(VolumeName(vid));
+    }
+    RETURN_IF_ERROR(v->Flush());
+  }
+  return Status::Ok();
+}
+
 Status Store::Seal(VolumeId vid) {
   BALE_VIEW(view, vid);
   if (view.coded) return Status::Ok();

@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -76,6 +77,14 @@ class Store {
   Status Delete(VolumeId vid, NeedleKey key, Cookie cookie);
   // Volume::Release: frees a needle without waiting for its tombstone's sync.
   Status Release(VolumeId vid, NeedleKey key, Cookie cookie);
+  // The orphan sweep's two steps (gateway/orphan_sweep.h). The live needles
+  // of volume `vid` (its first healthy copy), sorted by key;
+  // FAILED_PRECONDITION for a coded volume.
+  Result<std::vector<NeedleLocation>> LiveNeedles(VolumeId vid);
+  // Frees needles of `vid` that no record names (Volume::ReleaseUnreferenced)
+  // on every copy, then makes their tombstones durable. Keys no longer live
+  // are skipped. FAILED_PRECONDITION for a sealed or coded volume.
+  Status ReleaseUnreferenced(VolumeId vid, std::span<const NeedleKey> keys);
   Status Seal(VolumeId vid);
   Status Compact(VolumeId vid, const ProgressFn& progress = {});
   // Seals volume `vid` and encodes it RS(k, m) (ErasureOptions), resuming an

@@ -70,6 +70,10 @@ class Volume {
   // that leaves the needle as unreferenced garbage, never a lost object.
   // NOT_FOUND as Delete; FAILED_PRECONDITION on a sealed volume.
   Status Release(NeedleKey key, Cookie cookie);
+  // Release() by key alone, for the orphan sweep: it frees needles that no
+  // metadata record names, so it has no cookie (the needle's own is used).
+  // Never reachable from outside the process.
+  Status ReleaseUnreferenced(NeedleKey key);
   // Writes the tombstones of Release() calls still waiting for a group.
   Status Flush();
 
@@ -112,6 +116,9 @@ class Volume {
   class Compactor;
 
   Volume(FileSystem* fs, Clock* clock, std::string dir, VolumeId id, VolumeOptions options);
+
+  // The header of live needle `key`, checked against the index (not its cookie).
+  Result<NeedleMeta> ReadHeader(NeedleKey key) const;
 
   // Encodes needles on the caller's thread, ready for the queue.
   std::shared_ptr<PendingWrite> Prepare(std::span<const NeedleWrite> needles, bool tombstone) const;

@@ -36,6 +36,13 @@ Result<std::string> Volume::Read(NeedleKey key, Cookie cookie) const {
 }
 
 Result<NeedleMeta> Volume::Stat(NeedleKey key, Cookie cookie) const {
+  ASSIGN_OR_RETURN(NeedleMeta h, ReadHeader(key));
+  if (h.cookie != cookie)
+    return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
+  return h;
+}
+
+Result<NeedleMeta> Volume::ReadHeader(NeedleKey key) const {
   std::shared_lock g(gen_mu_);
   auto e = gen_->index->Get(key);
   if (!e)
@@ -49,8 +56,6 @@ Result<NeedleMeta> Volume::Stat(NeedleKey key, Cookie cookie) const {
   if (!h.ok()) return DataLossError(Where(off) + ": " + std::string(h.status().message()));
   if (h->key != key || h->size != e->size)
     return DataLossError(Where(off) + ": needle header does not match the index");
-  if (h->cookie != cookie)
-    return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
   return NeedleMeta{h->key, h->cookie, h->size, h->append_time_micros};
 }
 

@@ -299,6 +299,14 @@ TEST_CASE("a write that would pass the size limit is refused; smaller ones still
   CHECK(v->Write(5, 1, std::string(10, 'y')).ok());
   CHECK(v->Read(5, 1).value() == std::string(10, 'y'));
   CHECK(v->Stats().file_bytes == o.size_limit);
+  // A full volume still frees what is deleted from it: tombstones pass the limit.
+  CHECK(v->Delete(1, 1).ok());
+  CHECK(v->Release(2, 1).ok());
+  REQUIRE(v->Flush().ok());
+  CHECK(v->Stats().file_bytes == o.size_limit + 2 * format::NeedleLength(0));
+  CHECK(v->Stats().needles == 2);
+  CHECK(v->Write(6, 1, std::string(1, 'z')).code() == Code::kResourceExhausted);
+  CHECK(v->WritableRoom() == 0);
   VolumeOptions too_big;
   too_big.size_limit = 40ull << 30;
   CHECK(Volume::Create(&fs, &clock, kDir, 9, too_big).status().code() == Code::kInvalidArgument);

@@ -92,6 +92,11 @@ Status Volume::Release(NeedleKey key, Cookie cookie) {
   return Append(std::move(w));  // idle: nothing to ride with, write it now
 }
 
+Status Volume::ReleaseUnreferenced(NeedleKey key) {
+  ASSIGN_OR_RETURN(NeedleMeta h, ReadHeader(key));
+  return Release(key, h.cookie);
+}
+
 Status Volume::Flush() {
   {
     std::lock_guard lk(queue_mu_);
@@ -193,11 +198,15 @@ void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {
   uint64_t off = end_;
   for (const auto& shared : group) {
     PendingWrite* p = shared.get();
-    if (off + p->bytes > options_.size_limit) {
+    // Tombstones may pass the limit (up to what offsets can address): a full
+    // volume must still free what is deleted from it, or it could never be
+    // compacted.
+    const uint64_t limit = p->tombstone ? format::kMaxVolumeBytes : options_.size_limit;
+    if (off + p->bytes > limit) {
       p->status = ResourceExhaustedError(
           "volume " + std::to_string(id_) + " is full: " + std::to_string(p->bytes) +
           " more bytes at offset " + std::to_string(off) + " would pass its limit of " +
-          std::to_string(options_.size_limit));
+          std::to_string(limit));
       continue;
     }
     for (size_t i = 0; i < p->needles.size(); i++) {

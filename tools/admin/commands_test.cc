@@ -275,7 +275,7 @@ TEST_CASE("help: every command has a page with an example; the main page lists e
         "user list",        "user create",        "user info",    "user disable",
         "user enable",      "user delete",        "key list",     "key create",
         "key revoke",       "volume list",        "volume info",  "volume compact",
-        "volume seal",      "volume encode",      "drive list"}) {
+        "volume seal",      "volume encode",      "drive list",   "orphans sweep"}) {
     CAPTURE(command);
     std::vector<std::string> args;
     std::istringstream words(command);

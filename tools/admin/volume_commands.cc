@@ -131,6 +131,18 @@ std::string StatusText(const json::value& s) {
   return out + "\ndrives:\n" + DriveTable(Array(s, "drives"));
 }
 
+std::string SweepText(const json::value& s) {
+  return RenderFields({{"volumes swept", std::to_string(Uint(s, "volumes"))},
+                       {"volumes skipped", std::to_string(Uint(s, "volumes_skipped"))},
+                       {"needles examined", std::to_string(Uint(s, "needles"))},
+                       {"orphans freed", std::to_string(Uint(s, "orphans"))},
+                       {"bytes freed", HumanBytes(Uint(s, "orphan_bytes"))}});
+}
+
+Status SweepOrphans(CommandContext& ctx) {
+  return CallAndShow(ctx, "POST", ApiPath({"orphans", "sweep"}), SweepText);
+}
+
 Status ServerStatus(CommandContext& ctx) {
   return CallAndShow(ctx, "GET", ApiPath({"status"}), StatusText);
 }
@@ -248,6 +260,17 @@ std::vector<Command> VolumeCommands() {
        1,
        {},
        EncodeVolume},
+      {"orphans sweep",
+       "",
+       "free the needles no object or part names, now",
+       "Runs one pass of the server's orphan sweep (it also runs every --orphan-interval):\n"
+       "needles older than --orphan-grace that no record names (left by a crash between\n"
+       "writing data and committing its record, or a delete whose tombstone was lost) are\n"
+       "freed, and the compaction worker then returns their space.",
+       "bale admin orphans sweep",
+       0,
+       {},
+       SweepOrphans},
       {"drive list",
        "",
        "list the drives with their state, volumes and free space",

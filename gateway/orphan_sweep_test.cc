@@ -1,0 +1,156 @@
+// The orphan sweep over a real store and an in-memory metadata store: which
+// needles a pass frees (old, named by no object or part) and which it keeps.
+#include "gateway/orphan_sweep.h"
+
+#include <doctest.h>
+
+#include "gateway/s3_error.h"
+#include "gateway/testing/test_backends.h"
+
+namespace bale::s3 {
+namespace {
+
+constexpr int64_t kHour = 3600ll * 1'000'000;
+
+class Fixture : public testing::TestBackends {
+ public:
+  // A needle of `size` bytes of `fill` that no record names (yet).
+  meta::Chunk Needle(size_t size, char fill) {
+    std::string data(size, fill);
+    Placement p = directory->WriteNeedle(data).value();
+    return meta::Chunk{p.volume, p.key, p.cookie, size};
+  }
+  void PutObject(const std::string& key, std::vector<meta::Chunk> chunks) {
+    meta::ObjectRecord o;
+    o.key = key;
+    for (const auto& c : chunks) o.size += c.size;
+    o.etag = "0123456789abcdef0123456789abcdef";
+    o.chunks = std::move(chunks);
+    REQUIRE(meta->PutObject("b", o).ok());
+  }
+  bool Readable(const meta::Chunk& c) {
+    auto data = store->Get(c.volume_id, c.needle_key, c.cookie);
+    return data.ok() && data->size() == c.size;
+  }
+  OrphanSweepReport Sweep(std::chrono::seconds grace) {
+    OrphanSweeper sweeper(backends(), {grace, std::chrono::seconds(3600)});
+    return sweeper.RunOnce().value();
+  }
+  uint64_t LiveNeedles() { return store->Stats().at(0).needles; }
+};
+
+TEST_CASE("a pass frees old needles that no object or part names, and nothing else") {
+  Fixture f;
+  meta::Chunk a1 = f.Needle(1000, 'a'), a2 = f.Needle(500, 'a');
+  f.PutObject("a", {a1, a2});
+  meta::UploadRecord upload;
+  upload.upload_id = "up1";
+  upload.key = "m";
+  REQUIRE(f.meta->CreateUpload("b", upload).ok());
+  meta::Chunk part = f.Needle(700, 'p');
+  meta::PartRecord p;
+  p.part_number = 1;
+  p.size = 700;
+  p.etag = "0123456789abcdef0123456789abcdef";
+  p.chunks = {part};
+  REQUIRE(f.meta->PutPart("b", "up1", p).ok());
+  meta::Chunk old_orphan = f.Needle(3000, 'o');  // a write that died before its record
+
+  f.clock.AdvanceMicros(2 * kHour);
+  meta::Chunk young_orphan = f.Needle(200, 'y');  // a write that may still commit
+  REQUIRE(f.LiveNeedles() == 5);
+
+  OrphanSweepReport r = f.Sweep(std::chrono::hours(1));
+  CHECK(r.passes == 1);
+  CHECK(r.volumes == 1);
+  CHECK(r.volumes_skipped == 0);
+  CHECK(r.needles == 5);
+  CHECK(r.orphans == 1);
+  CHECK(r.orphan_bytes == 3000);
+  CHECK_FALSE(f.Readable(old_orphan));
+  for (const auto& c : {a1, a2, part, young_orphan}) CHECK(f.Readable(c));
+  CHECK(f.LiveNeedles() == 4);
+
+  CHECK(f.Sweep(std::chrono::hours(1)).orphans == 0);  // nothing more to free
+
+  // Just over an hour later the young orphan is old enough.
+  f.clock.AdvanceMicros(kHour - 1);
+  CHECK(f.Sweep(std::chrono::hours(1)).orphans == 0);  // a microsecond short of an hour old
+  f.clock.AdvanceMicros(1'000'000);
+  r = f.Sweep(std::chrono::hours(1));
+  CHECK(r.orphans == 1);
+  CHECK(r.orphan_bytes == 200);
+  CHECK_FALSE(f.Readable(young_orphan));
+
+  // A record gone while its needles stayed (a delete whose tombstone a crash
+  // lost): the needles go; the completed upload's part, now the object's, stays.
+  REQUIRE(f.meta->DeleteObject("b", "a").ok());
+  auto done = f.meta->CompleteUpload(
+      "b", "up1", [&](const meta::UploadRecord&, const std::vector<meta::PartRecord>& parts) {
+        meta::ObjectRecord o;
+        o.key = "m";
+        o.size = 700;
+        o.etag = "0123456789abcdef0123456789abcdef-1";
+        o.part_count = 1;
+        o.chunks = parts.at(0).chunks;
+        return Result<meta::ObjectRecord>(o);
+      });
+  REQUIRE(done.ok());
+  r = f.Sweep(std::chrono::hours(1));
+  CHECK(r.orphans == 2);
+  CHECK(r.orphan_bytes == 1500);
+  CHECK_FALSE(f.Readable(a1));
+  CHECK_FALSE(f.Readable(a2));
+  CHECK(f.Readable(part));
+  CHECK(f.LiveNeedles() == 1);
+}
+
+TEST_CASE("the freed needles are garbage to compaction, and durably so") {
+  Fixture f;
+  meta::Chunk kept = f.Needle(4096, 'k');
+  f.PutObject("k", {kept});
+  for (int i = 0; i < 10; i++) f.Needle(100'000, 'o');
+  f.clock.AdvanceMicros(2 * kHour);
+  const uint64_t live_before = f.store->Stats().at(0).live_bytes;
+  OrphanSweepReport r = f.Sweep(std::chrono::hours(1));
+  CHECK(r.orphans == 10);
+  CHECK(r.orphan_bytes == 1'000'000);
+  VolumeStats v = f.store->Stats().at(0);
+  CHECK(v.needles == 1);
+  CHECK(v.live_bytes < live_before - 1'000'000);
+  REQUIRE(f.store->Compact(1).ok());
+  v = f.store->Stats().at(0);
+  CHECK(v.needles == 1);
+  CHECK(v.garbage_ratio == 0);
+  CHECK(f.Readable(kept));
+}
+
+TEST_CASE("sealed volumes are skipped: they take no tombstones") {
+  Fixture f;
+  meta::Chunk orphan = f.Needle(100, 'o');
+  REQUIRE(f.store->Seal(1).ok());
+  f.clock.AdvanceMicros(2 * kHour);
+  OrphanSweepReport r = f.Sweep(std::chrono::hours(1));
+  CHECK(r.volumes == 0);
+  CHECK(r.volumes_skipped == 1);
+  CHECK(r.orphans == 0);
+  CHECK(f.Readable(orphan));
+}
+
+TEST_CASE("a write whose needles are older than half the grace is refused and its needles freed") {
+  Fixture f;
+  meta::Chunk c1 = f.Needle(100, 'x'), c2 = f.Needle(100, 'y');
+  f.clock.AdvanceMicros(29 * 60 * 1'000'000ll);  // 29 minutes: within half of an hour
+  CHECK(CheckNeedlesFresh(f.backends(), std::chrono::hours(1), {c1, c2}).ok());
+  CHECK(f.Readable(c1));
+  f.clock.AdvanceMicros(2 * 60 * 1'000'000ll);  // 31 minutes
+  Status st = CheckNeedlesFresh(f.backends(), std::chrono::hours(1), {c1, c2});
+  S3Error e = FromStatus(st);
+  CHECK(e.code == "RequestTimeout");
+  CHECK(e.http_status == 400);
+  CHECK_FALSE(f.Readable(c1));
+  CHECK_FALSE(f.Readable(c2));
+}
+
+}  // namespace
+}  // namespace bale::s3
