@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/context/fiber.hpp>
 #include <boost/context/protected_fixedsize_stack.hpp>
 
@@ -132,6 +134,18 @@ void Start(std::function<void()> body, Scheduler schedule, std::function<void()>
 }
 
 bool InFiber() { return Current() != nullptr; }
+
+void RunBlocking(const std::function<void()>& fn) {
+  if (!InFiber()) return fn();
+  // Never destroyed: its threads may still be at work while the process exits.
+  static boost::asio::thread_pool* pool = new boost::asio::thread_pool(2);
+  Event done;
+  boost::asio::post(*pool, [&] {
+    fn();
+    done.Set();
+  });
+  done.Wait();
+}
 
 void Event::Wait() {
   if (state_.load(std::memory_order_acquire) == kSet) return;

@@ -38,6 +38,13 @@ void Start(std::function<void()> body, Scheduler schedule, std::function<void()>
 // True while the calling code runs in a fiber.
 bool InFiber();
 
+// Runs `fn` where it may block on the disk: at once on a thread; in a fiber,
+// on a thread of a small shared pool while the fiber waits, so the thread
+// serving the fiber's connections is not stopped. For rare blocking work
+// (creating a volume, a journal fsync). `fn` may take mutexes: it runs
+// whole on one thread.
+void RunBlocking(const std::function<void()>& fn);
+
 // A one-shot event.
 class Event {
  public:

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -56,6 +57,33 @@ TEST_CASE("a fiber suspends on Wait, its thread goes on, and Set resumes it thro
   CHECK(q.RunReady() == 1);
   CHECK(log == std::vector<std::string>{"before wait", "after wait"});
   CHECK(done);
+}
+
+TEST_CASE("RunBlocking: inline on a thread; on another thread for a fiber, which waits for it") {
+  const std::thread::id test_thread = std::this_thread::get_id();
+  std::thread::id ran_on;
+  RunBlocking([&] { ran_on = std::this_thread::get_id(); });
+  CHECK(ran_on == test_thread);
+
+  FiberLoop q;
+  std::mutex held;  // taken by the blocking work: it runs whole on its own thread
+  std::vector<std::string> log;
+  bool done = false;
+  Start(
+      [&] {
+        RunBlocking([&] {
+          std::lock_guard lk(held);
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          ran_on = std::this_thread::get_id();
+          log.push_back("blocking work");
+        });
+        log.push_back("fiber after");
+      },
+      q.scheduler(), [&] { done = true; });
+  CHECK_FALSE(done);  // Start returned while the work ran elsewhere
+  REQUIRE(q.RunUntil([&] { return done; }, std::chrono::seconds(10)));
+  CHECK(ran_on != test_thread);
+  CHECK(log == std::vector<std::string>{"blocking work", "fiber after"});
 }
 
 TEST_CASE("a fiber whose Event is already set does not suspend") {

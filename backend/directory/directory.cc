@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "backend/store/needle_format.h"
+#include "common/fiber.h"
 #include "common/log.h"
 
 namespace bale {
@@ -86,7 +87,10 @@ Result<Placement> Directory::WriteNeedle(std::string_view data) {
 Result<Placement> Directory::Allocate(uint64_t size) {
   auto p = TryAllocate(size);
   if (p.ok()) return p;
-  if (Status st = AddVolume(store_->Stats().size()); !st.ok())
+  // Stats() waits behind appends and creating a volume fsyncs: off a fiber's thread.
+  Status st;
+  fiber::RunBlocking([&] { st = AddVolume(store_->Stats().size()); });
+  if (!st.ok())
     return ResourceExhaustedError(
                "no writable volume has room for " + std::to_string(size) +
                " more bytes, and a new volume could not be created: " + st.ToString())
