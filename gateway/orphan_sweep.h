@@ -3,8 +3,10 @@
 // escape: a needle written by a request that died before its record was
 // committed (kill -9, power loss), a release whose tombstone was still
 // queued when the process died (Volume::Release does not wait), a release
-// refused by a volume read-only after an I/O error. Nothing else would ever
-// count their bytes as garbage, so compaction would never take them back.
+// refused by a volume read-only after an I/O error, the parts of uploads left
+// open when their bucket was deleted (S3 allows it, and the upload reaper
+// only visits live buckets). Nothing else would ever count their bytes as
+// garbage, so compaction would never take them back.
 //
 // A pass: note the time T, collect every chunk that a part or object record
 // names (MetadataStore::ForEachReferencedChunk), then in every writable,

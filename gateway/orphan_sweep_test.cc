@@ -105,6 +105,36 @@ TEST_CASE("a pass frees old needles that no object or part names, and nothing el
   CHECK(f.LiveNeedles() == 1);
 }
 
+TEST_CASE("the needles of a deleted bucket's open uploads are freed: nothing can reach them") {
+  Fixture f;
+  meta::BucketRecord gone;
+  gone.name = "gone";
+  gone.owner_user_id = "u";
+  REQUIRE(f.meta->CreateBucket(gone).ok());
+  meta::UploadRecord upload;
+  upload.upload_id = "up";
+  upload.key = "k";
+  REQUIRE(f.meta->CreateUpload("gone", upload).ok());
+  meta::Chunk part_chunk = f.Needle(800, 'p');
+  meta::PartRecord part;
+  part.part_number = 1;
+  part.size = 800;
+  part.etag = "0123456789abcdef0123456789abcdef";
+  part.chunks = {part_chunk};
+  REQUIRE(f.meta->PutPart("gone", "up", part).ok());
+  meta::Chunk kept = f.Needle(100, 'k');
+  f.PutObject("kept", {kept});
+  f.clock.AdvanceMicros(2 * kHour);
+  CHECK(f.Sweep(std::chrono::hours(1)).orphans == 0);  // the bucket and its upload live
+
+  REQUIRE(f.meta->DeleteBucket("gone").ok());  // S3 deletes a bucket with open uploads
+  OrphanSweepReport r = f.Sweep(std::chrono::hours(1));
+  CHECK(r.orphans == 1);
+  CHECK(r.orphan_bytes == 800);
+  CHECK_FALSE(f.Readable(part_chunk));
+  CHECK(f.Readable(kept));
+}
+
 TEST_CASE("the freed needles are garbage to compaction, and durably so") {
   Fixture f;
   meta::Chunk kept = f.Needle(4096, 'k');

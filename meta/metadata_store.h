@@ -188,7 +188,10 @@ class MetadataStore {
   // (gateway/orphan_sweep.h): the parts' rows first, then the objects', so a
   // completion that moves chunks from parts to an object during the scan is
   // seen on one side or the other. Every record committed before the call is
-  // visited; one committed during it may not be. Stops at the first error.
+  // visited; one committed during it may not be. Rows of buckets that no
+  // longer exist are not: nothing can reach them (the parts of uploads left
+  // open when their bucket was deleted, as S3 allows; an object committed by
+  // a PutObject racing its bucket's deletion). Stops at the first error.
   Status ForEachReferencedChunk(const std::function<void(const Chunk&)>& visit);
 
  private:

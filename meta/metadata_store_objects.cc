@@ -1,4 +1,5 @@
 // MetadataStore: object rows and the usage counter that moves with them.
+#include <set>
 #include <thread>
 
 #include "meta/metadata_store.h"
@@ -119,13 +120,23 @@ Result<ObjectRecord> MetadataStore::DeleteObject(std::string_view bucket, std::s
 }
 
 Status MetadataStore::ForEachReferencedChunk(const std::function<void(const Chunk&)>& visit) {
+  std::set<uint64_t> live;
+  ASSIGN_OR_RETURN(std::vector<BucketRecord> buckets, ListAllBuckets());
+  for (const BucketRecord& b : buckets) live.insert(b.bucket_id);
+  // Object and part rows start with their family's letter and the bucket id.
+  auto in_live_bucket = [&](std::string_view key) {
+    uint64_t id = 0;
+    return key.size() >= 9 && rows::DecodeU64(key.substr(1, 8), &id) && live.count(id) > 0;
+  };
   RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, rows::kAllParts, [&](const KvPair& row) -> Status {
+    if (!in_live_bucket(row.key)) return Status::Ok();
     auto part = DecodePart(row.value);
     if (!part.ok()) return part.status().WithContext(PrintableKey(row.key));
     for (const Chunk& c : part->chunks) visit(c);
     return Status::Ok();
   }));
   return ForEachRowWithPrefix(*kv_, rows::kAllObjects, [&](const KvPair& row) -> Status {
+    if (!in_live_bucket(row.key)) return Status::Ok();
     auto object = DecodeObject("", row.value);
     if (!object.ok()) return object.status().WithContext(PrintableKey(row.key));
     for (const Chunk& c : object->chunks) visit(c);
