@@ -19,6 +19,7 @@ int64_t Micros(std::chrono::seconds s) {
 
 Status CheckNeedlesFresh(const S3Backends& b, std::chrono::seconds grace,
                          const std::vector<meta::Chunk>& chunks) {
+  if (grace.count() == 0) return Status::Ok();
   const int64_t oldest_allowed = b.clock->NowMicros() - Micros(grace) / 2;
   for (const meta::Chunk& c : chunks) {
     if (NeedleKeyMicros(c.needle_key) >= oldest_allowed) continue;
@@ -30,6 +31,16 @@ Status CheckNeedlesFresh(const S3Backends& b, std::chrono::seconds grace,
                        "within the timeout period. Idle connections will be closed.");
   }
   return Status::Ok();
+}
+
+OrphanSweepReport& OrphanSweepReport::operator+=(const OrphanSweepReport& o) {
+  passes += o.passes;
+  volumes += o.volumes;
+  volumes_skipped += o.volumes_skipped;
+  needles += o.needles;
+  orphans += o.orphans;
+  orphan_bytes += o.orphan_bytes;
+  return *this;
 }
 
 OrphanSweeper::OrphanSweeper(S3Backends backends, OrphanSweepOptions options)
@@ -68,7 +79,9 @@ Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
       report.volumes_skipped++;
       continue;
     }
-    const std::vector<NeedleKey>& keys = named[v.id];
+    static const std::vector<NeedleKey> kNone;
+    auto it = named.find(v.id);
+    const std::vector<NeedleKey>& keys = it == named.end() ? kNone : it->second;
     std::vector<NeedleKey> orphans;
     uint64_t bytes = 0;
     for (const NeedleLocation& n : *live) {
@@ -91,12 +104,7 @@ Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
                     << " needle(s), " << bytes << " bytes, that no record names";
   }
   std::lock_guard lk(mu_);
-  totals_.passes += report.passes;
-  totals_.volumes += report.volumes;
-  totals_.volumes_skipped += report.volumes_skipped;
-  totals_.needles += report.needles;
-  totals_.orphans += report.orphans;
-  totals_.orphan_bytes += report.orphan_bytes;
+  totals_ += report;
   return report;
 }
 

@@ -51,11 +51,14 @@ struct OrphanSweepReport {
   uint64_t needles = 0;          // live needles looked at
   uint64_t orphans = 0;          // of them freed
   uint64_t orphan_bytes = 0;     // their data bytes
+
+  OrphanSweepReport& operator+=(const OrphanSweepReport& o);
 };
 
 // The commit-time half of the rule above: OK when every chunk's needle was
-// issued within grace/2 of now; otherwise frees them and returns S3's
-// RequestTimeout (the request took too long to be committed safely).
+// issued within grace/2 of now, or when grace is 0 (no sweep); otherwise frees
+// them and returns S3's RequestTimeout (the request took too long to be
+// committed safely).
 Status CheckNeedlesFresh(const S3Backends& b, std::chrono::seconds grace,
                          const std::vector<meta::Chunk>& chunks);
 

@@ -28,6 +28,23 @@ class Fixture : public testing::TestBackends {
     o.chunks = std::move(chunks);
     REQUIRE(meta->PutObject("b", o).ok());
   }
+  // Opens upload `upload_id` of key "m" in `bucket` with one part of `size`
+  // bytes; returns the part's needle.
+  meta::Chunk OpenUploadWithPart(const std::string& bucket, const std::string& upload_id,
+                                 size_t size) {
+    meta::UploadRecord upload;
+    upload.upload_id = upload_id;
+    upload.key = "m";
+    REQUIRE(meta->CreateUpload(bucket, upload).ok());
+    meta::Chunk chunk = Needle(size, 'p');
+    meta::PartRecord part;
+    part.part_number = 1;
+    part.size = size;
+    part.etag = "0123456789abcdef0123456789abcdef";
+    part.chunks = {chunk};
+    REQUIRE(meta->PutPart(bucket, upload_id, part).ok());
+    return chunk;
+  }
   bool Readable(const meta::Chunk& c) {
     auto data = store->Get(c.volume_id, c.needle_key, c.cookie);
     return data.ok() && data->size() == c.size;
@@ -43,17 +60,7 @@ TEST_CASE("a pass frees old needles that no object or part names, and nothing el
   Fixture f;
   meta::Chunk a1 = f.Needle(1000, 'a'), a2 = f.Needle(500, 'a');
   f.PutObject("a", {a1, a2});
-  meta::UploadRecord upload;
-  upload.upload_id = "up1";
-  upload.key = "m";
-  REQUIRE(f.meta->CreateUpload("b", upload).ok());
-  meta::Chunk part = f.Needle(700, 'p');
-  meta::PartRecord p;
-  p.part_number = 1;
-  p.size = 700;
-  p.etag = "0123456789abcdef0123456789abcdef";
-  p.chunks = {part};
-  REQUIRE(f.meta->PutPart("b", "up1", p).ok());
+  meta::Chunk part = f.OpenUploadWithPart("b", "up1", 700);
   meta::Chunk old_orphan = f.Needle(3000, 'o');  // a write that died before its record
 
   f.clock.AdvanceMicros(2 * kHour);
@@ -111,17 +118,7 @@ TEST_CASE("the needles of a deleted bucket's open uploads are freed: nothing can
   gone.name = "gone";
   gone.owner_user_id = "u";
   REQUIRE(f.meta->CreateBucket(gone).ok());
-  meta::UploadRecord upload;
-  upload.upload_id = "up";
-  upload.key = "k";
-  REQUIRE(f.meta->CreateUpload("gone", upload).ok());
-  meta::Chunk part_chunk = f.Needle(800, 'p');
-  meta::PartRecord part;
-  part.part_number = 1;
-  part.size = 800;
-  part.etag = "0123456789abcdef0123456789abcdef";
-  part.chunks = {part_chunk};
-  REQUIRE(f.meta->PutPart("gone", "up", part).ok());
+  meta::Chunk part_chunk = f.OpenUploadWithPart("gone", "up", 800);
   meta::Chunk kept = f.Needle(100, 'k');
   f.PutObject("kept", {kept});
   f.clock.AdvanceMicros(2 * kHour);
@@ -180,6 +177,12 @@ TEST_CASE("a write whose needles are older than half the grace is refused and it
   CHECK(e.http_status == 400);
   CHECK_FALSE(f.Readable(c1));
   CHECK_FALSE(f.Readable(c2));
+
+  // Without a sweep (grace 0) no write is refused for its age.
+  meta::Chunk c3 = f.Needle(100, 'z');
+  f.clock.AdvanceMicros(365 * 24 * kHour);
+  CHECK(CheckNeedlesFresh(f.backends(), std::chrono::seconds(0), {c3}).ok());
+  CHECK(f.Readable(c3));
 }
 
 }  // namespace

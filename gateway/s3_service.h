@@ -41,7 +41,8 @@ struct S3ServiceOptions {
   // completion can be observed from outside.
   std::chrono::milliseconds test_complete_delay{0};
   // OrphanSweepOptions::grace of the sweeper beside this service: a write
-  // whose needles are older than half of it by its commit is refused.
+  // whose needles are older than half of it by its commit is refused. 0: no
+  // sweep runs, so no write is refused for its age.
   std::chrono::seconds orphan_grace{24 * 3600};
 };
 

@@ -172,9 +172,7 @@ int RunServe(const ServeOptions& o) {
   s3::S3ServiceOptions so;
   so.region = o.region;
   so.domains = o.domains;
-  // With no sweep, no write needs refusing for its age: a grace of 100 years.
-  so.orphan_grace = o.orphan_grace.count() > 0 ? o.orphan_grace
-                                               : std::chrono::seconds(100ll * 365 * 24 * 3600);
+  so.orphan_grace = o.orphan_grace;
   CompactionWorkerOptions co;
   co.min_garbage_ratio = o.compact_garbage_ratio;
   co.min_garbage_bytes = o.compact_min_garbage;

@@ -68,6 +68,16 @@ struct Fixture {
     c.connections = connections;
     return c;
   }
+
+  // Runs exactly `ops` operations of `op` on random keys among `key_count`.
+  void RunOps(ClientLoop& loop, Op op, int64_t ops, uint64_t key_count = 1000) {
+    RandomOps source(WorkloadMix::Only(op), 100, true, sizes, key_count);
+    std::atomic<int64_t> budget{ops};
+    Phase phase;
+    phase.source = &source;
+    phase.budget = &budget;
+    loop.Run(phase);
+  }
 };
 
 TEST_CASE("an op budget is run exactly, over every connection, with the bytes counted") {
@@ -77,12 +87,7 @@ TEST_CASE("an op budget is run exactly, over every connection, with the bytes co
   Fixture f;
   f.endpoint = LocalEndpoint(server.port());
   ClientLoop loop(f.Config(8));
-  RandomOps gets(WorkloadMix::Only(Op::kGet), 100, true, f.sizes, 1000);
-  std::atomic<int64_t> budget{1000};
-  Phase phase;
-  phase.source = &gets;
-  phase.budget = &budget;
-  loop.Run(phase);
+  f.RunOps(loop, Op::kGet, 1000);
   const OpStats& s = loop.stats().of(Op::kGet);
   CHECK(s.ops == 1000);
   CHECK(s.errors == 0);
@@ -93,10 +98,7 @@ TEST_CASE("an op budget is run exactly, over every connection, with the bytes co
   CHECK(loop.stats().Total().ops == 1000);
 
   // The next phase reuses the connections and starts its statistics at zero.
-  RandomOps heads(WorkloadMix::Only(Op::kHead), 100, true, f.sizes, 1000);
-  budget = 10;
-  phase.source = &heads;
-  loop.Run(phase);
+  f.RunOps(loop, Op::kHead, 10);
   CHECK(loop.stats().of(Op::kHead).ops == 10);
   CHECK(loop.stats().of(Op::kHead).bytes == 0);  // HEAD answers have no body
   CHECK(loop.stats().of(Op::kGet).ops == 0);
@@ -129,12 +131,7 @@ TEST_CASE("error answers are counted by their S3 code") {
   Fixture f;
   f.endpoint = LocalEndpoint(server.port());
   ClientLoop loop(f.Config(2));
-  RandomOps gets(WorkloadMix::Only(Op::kGet), 100, true, f.sizes, 1000);
-  std::atomic<int64_t> budget{50};
-  Phase phase;
-  phase.source = &gets;
-  phase.budget = &budget;
-  loop.Run(phase);
+  f.RunOps(loop, Op::kGet, 50);
   CHECK(loop.stats().of(Op::kGet).ops == 50);
   CHECK(loop.stats().of(Op::kGet).errors == 50);
   CHECK(loop.stats().of(Op::kGet).bytes == 0);
@@ -147,12 +144,7 @@ TEST_CASE("a refused connection is a network error with its cause, and the run s
   Fixture f;
   f.endpoint = LocalEndpoint(DeadPort());
   ClientLoop loop(f.Config(2));
-  RandomOps gets(WorkloadMix::Only(Op::kGet), 100, true, f.sizes, 1000);
-  std::atomic<int64_t> budget{4};
-  Phase phase;
-  phase.source = &gets;
-  phase.budget = &budget;
-  loop.Run(phase);
+  f.RunOps(loop, Op::kGet, 4);
   CHECK(loop.stats().of(Op::kGet).ops == 4);
   CHECK(loop.stats().of(Op::kGet).errors == 4);
   CHECK(loop.stats().network_errors ==
@@ -185,12 +177,7 @@ TEST_CASE("LIST operations are counted as LISTs, with no object bytes") {
   Fixture f;
   f.endpoint = LocalEndpoint(server.port());
   ClientLoop loop(f.Config(1));
-  RandomOps lists(WorkloadMix::Only(Op::kList), 100, true, f.sizes, 10);
-  std::atomic<int64_t> budget{5};
-  Phase phase;
-  phase.source = &lists;
-  phase.budget = &budget;
-  loop.Run(phase);
+  f.RunOps(loop, Op::kList, 5, 10);
   CHECK(loop.stats().of(Op::kList).ops == 5);
   CHECK(loop.stats().of(Op::kList).bytes == 0);
 }
