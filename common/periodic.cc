@@ -5,10 +5,11 @@
 namespace bale {
 
 void PeriodicThread::Start(std::chrono::milliseconds interval, std::function<void()> pass,
-                           bool background) {
-  thread_ = std::thread([this, interval, pass = std::move(pass), background] {
+                           bool background, bool wait_first) {
+  thread_ = std::thread([this, interval, pass = std::move(pass), background, wait_first] {
     if (background) MakeThisThreadBackground();
     std::unique_lock lk(mu_);
+    if (wait_first) wake_.wait_for(lk, interval, [this] { return stopping_ || woken_; });
     while (!stopping_) {
       woken_ = false;
       lk.unlock();

@@ -37,6 +37,18 @@ TEST_CASE("PeriodicThread: a pass at once, then one per Wake, none after Stop") 
   CHECK(passes.load() == 2);
 }
 
+TEST_CASE("PeriodicThread: wait_first runs the first pass only on Wake (or after an interval)") {
+  std::atomic<int> passes{0};
+  PeriodicThread loop;
+  loop.Start(std::chrono::hours(1), [&] { passes++; }, /*background=*/false, /*wait_first=*/true);
+  std::this_thread::sleep_for(50ms);
+  CHECK(passes.load() == 0);
+  loop.Wake();
+  REQUIRE(WaitForPasses(passes, 1));
+  loop.Stop();
+  CHECK(passes.load() == 1);
+}
+
 TEST_CASE("PeriodicThread: passes repeat every interval; Stop waits for the pass under way") {
   std::atomic<int> passes{0};
   std::atomic<bool> in_pass{false}, saw_stopping{false};

@@ -48,11 +48,18 @@ OrphanSweeper::OrphanSweeper(S3Backends backends, OrphanSweepOptions options)
 
 OrphanSweeper::~OrphanSweeper() { Stop(); }
 
+// The first pass waits an interval: a scan of every record at start-up would
+// only compete with it, and needles the last run left are no older than the
+// grace by then anyway (unless the process was down for long, when a later
+// pass finds them just the same).
 void OrphanSweeper::Start() {
-  loop_.Start(options_.interval, [this] {
-    auto report = RunOnce();
-    if (!report.ok()) BALE_LOG(kWarning) << "orphan sweep: " << report.status();
-  });
+  loop_.Start(
+      options_.interval,
+      [this] {
+        auto report = RunOnce();
+        if (!report.ok()) BALE_LOG(kWarning) << "orphan sweep: " << report.status();
+      },
+      /*background=*/true, /*wait_first=*/true);
 }
 
 void OrphanSweeper::Stop() { loop_.Stop(); }
