@@ -9,6 +9,7 @@
 
 #include "backend/store/needle_format.h"
 #include "common/crc32c.h"
+#include "common/fiber.h"
 #include "common/log.h"
 
 namespace bale {
@@ -426,7 +427,9 @@ Result<NeedleMeta> EcVolume::Stat(NeedleKey key, Cookie cookie) const {
 Status EcVolume::Delete(NeedleKey key, Cookie cookie) {
   RETURN_IF_ERROR(Stat(key, cookie).status());
   std::string rec = ec::EncodeJournalRecord(id_, key, cookie);
-  {
+  Status journaled;
+  // Appends and fsyncs: off a fiber's thread (an overwrite's free can land here).
+  fiber::RunBlocking([&] {
     std::lock_guard jl(journal_mu_);
     Status first;
     int durable = 0;
@@ -440,11 +443,15 @@ Status EcVolume::Delete(NeedleKey key, Cookie cookie) {
         first = st;
       }
     }
-    if (durable == 0)
-      return first.ok() ? UnavailableError(Name(id_.volume) + ": no journal to record a delete")
-                        : first.WithContext(Name(id_.volume) + ": delete journal");
+    if (durable == 0) {
+      journaled = first.ok()
+                      ? UnavailableError(Name(id_.volume) + ": no journal to record a delete")
+                      : first.WithContext(Name(id_.volume) + ": delete journal");
+      return;
+    }
     deleted_.emplace_back(key, cookie);
-  }
+  });
+  RETURN_IF_ERROR(journaled);
   std::unique_lock lk(mu_);
   auto it = std::lower_bound(index_.begin(), index_.end(), key,
                              [](const IndexRecord& r, NeedleKey k) { return r.key < k; });

@@ -60,7 +60,8 @@ class EcVolume {
 
   Result<std::string> Read(NeedleKey key, Cookie cookie) const;
   Result<NeedleMeta> Stat(NeedleKey key, Cookie cookie) const;
-  // Journals the delete on every shard drive (durable on at least one).
+  // Journals the delete on every shard drive (durable on at least one); in a
+  // fiber, the journal's fsync runs on another thread (fiber::RunBlocking).
   Status Delete(NeedleKey key, Cookie cookie);
   void ForEachNeedle(const std::function<void(NeedleKey, uint32_t)>& fn) const;
   VolumeStats Stats() const;

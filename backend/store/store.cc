@@ -384,11 +384,7 @@ Status Store::Delete(VolumeId vid, NeedleKey key, Cookie cookie) {
 
 Status Store::Release(VolumeId vid, NeedleKey key, Cookie cookie) {
   BALE_VIEW(view, vid);
-  if (view.coded) {  // a journal append and its fsync: off a fiber's thread
-    Status st;
-    fiber::RunBlocking([&] { st = view.coded->Delete(key, cookie); });
-    return st;
-  }
+  if (view.coded) return view.coded->Delete(key, cookie);
   std::vector<Status> all;
   for (const auto& v : *view.replicas) all.push_back(v->Release(key, cookie));
   for (const auto& st : all)
