@@ -111,6 +111,23 @@ class Boto3Test(unittest.TestCase):
         self.assertEqual(s3.get_object(Bucket=b, Key="range", Range="bytes=10000-99999")["Body"].read(), body[10000:])
         self.assertEqual(error_of(s3.get_object, Bucket=b, Key="range", Range="bytes=10240-"), ("InvalidRange", 416))
 
+    def test_ranges_of_a_one_needle_mib_object(self):
+        # Ranges deep inside one large needle, both ends, repeated whole reads on
+        # kept-alive connections, and HEAD with its length and no body.
+        s3, b = self.s3, self.bucket
+        body = bytes((i * 131 + i // 256) % 256 for i in range(1 << 20))
+        s3.put_object(Bucket=b, Key="mib-range", Body=body)
+        for _ in range(3):
+            self.assertEqual(s3.get_object(Bucket=b, Key="mib-range")["Body"].read(), body)
+        r = s3.get_object(Bucket=b, Key="mib-range", Range="bytes=100000-299999")
+        self.assertEqual(r["ResponseMetadata"]["HTTPStatusCode"], 206)
+        self.assertEqual(r["ContentRange"], "bytes 100000-299999/1048576")
+        self.assertEqual(r["ContentLength"], 200000)
+        self.assertEqual(r["Body"].read(), body[100000:300000])
+        self.assertEqual(s3.get_object(Bucket=b, Key="mib-range", Range="bytes=-7")["Body"].read(), body[-7:])
+        self.assertEqual(s3.get_object(Bucket=b, Key="mib-range", Range="bytes=1048575-")["Body"].read(), body[-1:])
+        self.assertEqual(s3.head_object(Bucket=b, Key="mib-range")["ContentLength"], 1 << 20)
+
     def test_conditional_requests(self):
         s3, b = self.s3, self.bucket
         etag = s3.put_object(Bucket=b, Key="cond", Body=b"v1")["ETag"]
