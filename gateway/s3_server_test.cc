@@ -11,10 +11,12 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 
 #include <doctest.h>
 
 #include "common/crc32c.h"
+#include "common/fiber.h"
 
 namespace bale::s3 {
 namespace {
@@ -257,6 +259,37 @@ TEST_CASE("Stop() lets a request in flight finish") {
   CHECK(r.starts_with("HTTP/1.1 200 OK\r\n"));
   CHECK(r.find("Connection: close\r\n") != std::string::npos);
   CHECK(r.ends_with("\r\n\r\n2"));
+}
+
+TEST_CASE("Stop() past its drain timeout still waits for a fiber that waits on the disk") {
+  // The fiber waits on an Event that another thread sets 1.5 s in, as a
+  // volume group's leader does after a slow fdatasync. The drain gives up at
+  // 200 ms; the io threads must still be there to resume the fiber.
+  S3ServerOptions options;
+  options.drain_timeout = std::chrono::milliseconds(200);
+  options.runs_in_fiber = [](const HttpRequestHead&) { return true; };
+  fiber::Event disk;
+  std::atomic<bool> entered{false}, answered{false};
+  S3Server server(options, [&](const HttpRequestHead&, RequestBody&, ResponseSink& s) {
+    REQUIRE(fiber::InFiber());
+    entered = true;
+    disk.Wait();
+    answered = s.Send({200, {}, {}}, "late").ok();
+  });
+  REQUIRE(server.Start().ok());
+  RawClient c(server.port());
+  c.Send("PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nab");
+  while (!entered) usleep(1000);
+  std::thread slow_disk([&] {
+    usleep(1500000);
+    disk.Set();
+  });
+  auto start = std::chrono::steady_clock::now();
+  server.Stop();
+  auto took = std::chrono::steady_clock::now() - start;
+  slow_disk.join();
+  CHECK(answered);
+  CHECK(took >= std::chrono::milliseconds(1400));
 }
 
 // Keep-alive test handler: "/slow/N" keeps its answer alive (a 50 ms delay,

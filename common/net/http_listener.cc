@@ -11,7 +11,8 @@ namespace {
 // Bytes asked for when waiting for the first byte of a request.
 constexpr size_t kFirstReadBytes = 16 << 10;
 // After drain_timeout, how long closed connections get to wind down.
-constexpr std::chrono::seconds kForceCloseGrace{1};
+// After the drain timeout, how often the stop says what it still waits for.
+constexpr std::chrono::seconds kStuckReportInterval{10};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 
 }  // namespace
@@ -83,7 +84,15 @@ void HttpListener::Stop() {
     BALE_LOG(kWarning) << options_.name << ": requests still running after "
                        << options_.drain_timeout.count() << " ms; closing their connections";
     ForEachConnection([](Connection& c) { c.stream.close(); });
-    WaitForTasks(kForceCloseGrace);
+    // What is still running now waits on the disk (a fiber's group commit
+    // behind a slow fdatasync, say), and it resumes on the io threads: they
+    // must outlive it, or it would run on a destroyed io_context. A hung
+    // drive makes the stop wait here, said in the log; kill -9 stays safe.
+    while (!WaitForTasks(kStuckReportInterval)) {
+      std::lock_guard lock(mu_);
+      BALE_LOG(kWarning) << options_.name << ": " << live_tasks_
+                         << " request(s) still waiting on the disk; the stop waits for them";
+    }
   }
   work_.reset();
   ioc_.stop();

@@ -55,7 +55,9 @@ class HttpListener {
   // Binds, listens and starts the threads. UNAVAILABLE for a port in use.
   Status Start();
   // Stops accepting, closes idle connections, waits up to drain_timeout for
-  // sessions to end, then closes the rest and joins every thread. Idempotent.
+  // sessions to end, then closes the rest, waits for the sessions still busy
+  // on the disk (however long: they resume on the io threads), and joins
+  // every thread. Idempotent.
   void Stop();
 
   uint16_t port() const { return port_.load(); }
