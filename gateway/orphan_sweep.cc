@@ -91,7 +91,7 @@ Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
     const std::vector<NeedleKey>& keys = it == named.end() ? kNone : it->second;
     std::vector<NeedleKey> orphans;
     uint64_t bytes = 0;
-    for (const NeedleLocation& n : *live) {
+    for (const LiveNeedle& n : *live) {
       if (NeedleKeyMicros(n.key) >= cutoff) continue;
       if (std::binary_search(keys.begin(), keys.end(), n.key)) continue;
       orphans.push_back(n.key);

@@ -392,12 +392,10 @@ Status Store::Release(VolumeId vid, NeedleKey key, Cookie cookie) {
   return all.front();
 }
 
-Result<std::vector<NeedleLocation>> Store::LiveNeedles(VolumeId vid) {
+Result<std::vector<LiveNeedle>> Store::LiveNeedles(VolumeId vid) {
   ASSIGN_OR_RETURN(std::shared_ptr<Volume> v, Find(vid));
-  std::vector<NeedleLocation> out;
-  v->ForEachNeedle([&](NeedleKey key, uint32_t size) { out.push_back({key, 0, size}); });
-  std::sort(out.begin(), out.end(),
-            [](const NeedleLocation& a, const NeedleLocation& b) { return a.key < b.key; });
+  std::vector<LiveNeedle> out;
+  v->ForEachNeedle([&](NeedleKey key, uint32_t size) { out.push_back({key, size}); });
   return out;
 }
 

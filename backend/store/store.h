@@ -78,9 +78,9 @@ class Store {
   // Volume::Release: frees a needle without waiting for its tombstone's sync.
   Status Release(VolumeId vid, NeedleKey key, Cookie cookie);
   // The orphan sweep's two steps (gateway/orphan_sweep.h). The live needles
-  // of volume `vid` (its first healthy copy), sorted by key;
+  // of volume `vid` (its first healthy copy), in no particular order;
   // FAILED_PRECONDITION for a coded volume.
-  Result<std::vector<NeedleLocation>> LiveNeedles(VolumeId vid);
+  Result<std::vector<LiveNeedle>> LiveNeedles(VolumeId vid);
   // Frees needles of `vid` that no record names (Volume::ReleaseUnreferenced)
   // on every copy, then makes their tombstones durable. Keys no longer live
   // are skipped. FAILED_PRECONDITION for a sealed or coded volume.

@@ -26,6 +26,12 @@ struct NeedleLocation {
   uint32_t size = 0;          // data bytes
 };
 
+// A live needle of a volume: its key and data bytes.
+struct LiveNeedle {
+  NeedleKey key = 0;
+  uint32_t size = 0;
+};
+
 // One needle of a batch write.
 struct NeedleWrite {
   NeedleKey key = 0;
