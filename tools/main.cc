@@ -91,7 +91,7 @@ int Serve(const char* name, int argc, char** argv) {
         ("compact-min-garbage", po::value(&compact_min_garbage)->default_value(compact_min_garbage),
          "... and once it holds at least this many garbage bytes")
         ("compact-rate", po::value(&compact_rate)->default_value(compact_rate),
-         "bytes per second a background compaction reads (0: unthrottled)")
+         "bytes of volume per second a background compaction works through (dead needles count, though they are not read; 0: unthrottled)")
         ("compact-interval", po::value(&compact_interval)->default_value(compact_interval),
          "how often the background compaction looks for garbage (s, m, h or d)")
         ("upload-expiry", po::value(&upload_expiry)->default_value(upload_expiry),

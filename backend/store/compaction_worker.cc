@@ -97,15 +97,19 @@ void CompactionWorker::Compact(const VolumeStats& v) {
                   << " bytes reclaimed (" << after << " bytes now)";
 }
 
-// Sleeps until `done` bytes are no more than the rate allows since the start.
+// Sleeps until `done` bytes are no more than the rate allows since the start,
+// in steps of at most 100 ms so that Stop() (which lifts the throttle) is not
+// kept waiting. (One call may owe seconds: it comes once per needle, and a
+// needle may be a whole 8 MiB chunk.)
 void CompactionWorker::Throttle(uint64_t done) {
-  if (options_.max_bytes_per_second == 0 || unthrottled_) return;
+  if (options_.max_bytes_per_second == 0) return;
   auto due = started_ + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(
                                 static_cast<double>(done) /
                                 static_cast<double>(options_.max_bytes_per_second)));
-  auto now = std::chrono::steady_clock::now();
-  if (due > now + std::chrono::milliseconds(2))
+  for (auto now = std::chrono::steady_clock::now();
+       !unthrottled_ && due > now + std::chrono::milliseconds(2);
+       now = std::chrono::steady_clock::now())
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
         due - now, std::chrono::milliseconds(100)));
 }

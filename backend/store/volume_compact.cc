@@ -1,6 +1,9 @@
 // Online compaction.
 //   1. Note the .dat end E. Copy every live needle in [8, E) byte-exact into
-//      <vid>.dat.compact (reads and writes go on against the old file).
+//      <vid>.dat.compact (reads and writes go on against the old file). Both
+//      files are read and written through PacedFile: in 256 KiB pieces with a
+//      brief sleep between them, so that request threads do not wait behind
+//      the copy for a CPU (common/paced_file.h).
 //   2. Replay what writers appended after E (needles and tombstones), a few
 //      rounds without blocking writers.
 //   3. Block appends, replay the last few needles, write the new .idx, make
@@ -9,9 +12,12 @@
 // A crash before the .dat rename leaves the old volume whole (the .compact
 // files are removed at the next start); a crash between the two renames
 // leaves an .idx of the old revision, which Open() detects and rebuilds.
+#include <optional>
+
 #include "backend/store/needle_scanner.h"
 #include "backend/store/volume_internal.h"
 #include "common/log.h"
+#include "common/paced_file.h"
 
 namespace bale {
 namespace {
@@ -29,6 +35,7 @@ class Volume::Compactor {
 
   ~Compactor() {
     if (!committed_) {  // leave no half-built files behind
+      paced_out_.reset();
       out_.reset();
       v_->fs_->Remove(tmp_dat_).IgnoreError();
       v_->fs_->Remove(tmp_idx_).IgnoreError();
@@ -45,6 +52,8 @@ class Volume::Compactor {
     tmp_idx_ = IdxPath(v_->dir_, v_->id_) + ".compact";
     ASSIGN_OR_RETURN(out_, v_->fs_->Open(tmp_dat_, OpenMode::kCreateReadWrite));
     RETURN_IF_ERROR(out_->Truncate(0));
+    paced_in_.emplace(old_->dat.get());
+    paced_out_.emplace(out_.get());
     format::Superblock sb = old_->superblock;
     sb.revision = static_cast<uint16_t>(sb.revision + 1);
     buf_ = format::EncodeSuperblock(sb);
@@ -74,7 +83,8 @@ class Volume::Compactor {
   // Copies needles of the old .dat in [from, to). Outside replay only those
   // the index still points at; in replay every one, tombstones included.
   Status Copy(uint64_t from, uint64_t to, bool replay) {
-    NeedleScanner scan(old_->dat.get(), from, to);
+    // Paced while writers run beside it; at full speed once they wait on it.
+    NeedleScanner scan(unlocked_ ? &*paced_in_ : old_->dat.get(), from, to);
     // Outside replay the dead are passed over unread: only live bytes are read.
     auto dead = [&](const format::NeedleHeader& h, uint64_t offset) {
       if (replay) return false;
@@ -111,7 +121,8 @@ class Volume::Compactor {
   // Syncs as it goes while writers run beside it, so that neither the final
   // sync (under the append lock) nor the kernel's writeback comes in one burst.
   Status Flush() {
-    RETURN_IF_ERROR(out_->WriteAt(written_, buf_));
+    File* out = unlocked_ ? &*paced_out_ : out_.get();
+    RETURN_IF_ERROR(out->WriteAt(written_, buf_));
     written_ += buf_.size();
     buf_.clear();
     if (unlocked_ && written_ - synced_ >= kSyncEveryBytes) {
@@ -137,6 +148,7 @@ class Volume::Compactor {
     if (st.ok()) st = v_->fs_->SyncDir(v_->dir_);
 
     auto g = std::make_shared<Generation>();
+    paced_out_.reset();
     g->dat = std::move(out_);
     g->superblock = sb;
     g->index = builder_.Finish();
@@ -163,6 +175,7 @@ class Volume::Compactor {
   uint64_t copied_to_ = 0;
   std::string tmp_dat_, tmp_idx_;
   std::unique_ptr<File> out_;
+  std::optional<PacedFile> paced_in_, paced_out_;  // over old_->dat and out_
   std::string buf_;
   std::string idx_;
   uint64_t written_ = 0;
