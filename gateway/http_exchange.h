@@ -76,6 +76,11 @@ class ResponseSink {
   virtual Status Send(const HttpResponseHead& head, std::string body) = 0;
   virtual Status Begin(const HttpResponseHead& head) = 0;
   virtual Status Write(std::string_view chunk) = 0;
+  // As Write(), but the sink keeps the bytes and may return before they are
+  // sent, once the previous such write is out: the caller prepares its next
+  // chunk while this one goes out. At most one is in flight; every other call
+  // on the sink waits for it first.
+  virtual Status WriteOwned(std::string chunk) { return Write(chunk); }
   virtual Status End() = 0;
   // True once a response has been started.
   virtual bool started() const = 0;

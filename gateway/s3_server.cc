@@ -134,12 +134,39 @@ class Exchange final : public RequestBody, public ResponseSink {
   }
 
   Status Write(std::string_view chunk) override {
+    RETURN_IF_ERROR(AwaitOwnedWrite());
     if (!started_) return InternalError("Write() before Begin()");
     if (no_body_ || chunk.empty()) return Status::Ok();
     return Check(BlockOn(strand_, WriteChunk(chunk)));
   }
 
+  Status WriteOwned(std::string chunk) override {
+    RETURN_IF_ERROR(AwaitOwnedWrite());
+    if (!started_) return InternalError("Write() before Begin()");
+    if (no_body_ || chunk.empty()) return Status::Ok();
+    owned_chunk_ = std::move(chunk);
+    owned_done_.emplace();
+    asio::co_spawn(strand_, WriteChunk(owned_chunk_), [this](std::exception_ptr e, IoResult r) {
+      if (e) r.ec = asio::error::operation_aborted;
+      owned_result_ = r;
+      owned_done_->Set();
+    });
+    return Status::Ok();
+  }
+
+  // Waits for the write WriteOwned() left in flight, if any, and gives its
+  // outcome. Called by every other use of the sink, and by the server once the
+  // handler has returned (or thrown), on the handler's thread.
+  Status AwaitOwnedWrite() {
+    if (!owned_done_) return Status::Ok();
+    owned_done_->Wait();
+    owned_done_.reset();
+    owned_chunk_ = {};
+    return Check(owned_result_);
+  }
+
   Status End() override {
+    RETURN_IF_ERROR(AwaitOwnedWrite());
     if (!started_) return InternalError("End() before Begin()");
     if (no_body_ || ended_) return Status::Ok();
     ended_ = true;
@@ -334,6 +361,9 @@ class Exchange final : public RequestBody, public ResponseSink {
   Connection& conn_;
   Parser& parser_;
   PrefetchedBody& prefetched_;
+  std::string owned_chunk_;                // WriteOwned()'s, while in flight
+  std::optional<fiber::Event> owned_done_;  // set when it is out
+  IoResult owned_result_;
   asio::any_io_executor strand_;
   const S3ServerOptions& options_;
   const net::HttpListener& listener_;
@@ -442,6 +472,7 @@ class S3Server::Impl {
     } catch (const std::exception& e) {
       failure = e.what();
     }
+    exchange.AwaitOwnedWrite().IgnoreError();  // one the handler left in flight
     exchange.StopKeepAlive();  // one the handler left running (it threw, say)
     if (!exchange.started()) SendInternalError(exchange, head, failure);
   }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <initializer_list>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
@@ -70,9 +71,11 @@ class RawClient {
   std::string got_;
 };
 
-// Test handler: "/echo" streams the body back with its CRC in a header;
-// "/refuse" answers 403 without reading; "/silent" answers nothing;
-// "/count" reads and reports the byte count or the read error.
+// Test handler: "/echo" streams the body back with its CRC in a header
+// ("/echo-owned" alternates WriteOwned and Write; "/owned-then-throw" throws
+// with a WriteOwned in flight); "/refuse" answers 403 without reading;
+// "/silent" answers nothing; "/count" reads and reports the byte count or the
+// read error.
 struct Handler {
   std::mutex mu;
   std::string last_error;
@@ -101,8 +104,17 @@ struct Handler {
     }
     HttpResponseHead head{200, {{"x-crc", std::to_string(crc32c::Value(all))}}, all.size()};
     REQUIRE(sink.Begin(head).ok());
-    for (size_t i = 0; i < all.size(); i += 10000)
-      REQUIRE(sink.Write(std::string_view(all).substr(i, 10000)).ok());
+    for (size_t i = 0, n = 0; i < all.size(); i += 10000, n++) {
+      std::string_view piece = std::string_view(all).substr(i, 10000);
+      if (req.target == "/owned-then-throw") {
+        REQUIRE(sink.WriteOwned(std::string(piece)).ok());
+        throw std::runtime_error("failed mid-stream");
+      }
+      if (req.target == "/echo-owned" && n % 3 != 2)
+        REQUIRE(sink.WriteOwned(std::string(piece)).ok());
+      else
+        REQUIRE(sink.Write(piece).ok());
+    }
     REQUIRE(sink.End().ok());
   }
 };
@@ -120,13 +132,15 @@ std::string Body(size_t n) {
   return s;
 }
 
-TEST_CASE("a body streams in and back out byte-exact, on a kept-alive connection") {
-  Fixture f;
-  RawClient c(f.server.port());
-  for (size_t size : {size_t{0}, size_t{1}, size_t{100000}, size_t{3 << 20}}) {
+// PUTs bodies of several sizes to `target` on one kept-alive connection and
+// checks each comes back whole, with its Content-Length and CRC.
+void CheckEchoes(uint16_t port, const std::string& target, std::initializer_list<size_t> sizes) {
+  RawClient c(port);
+  for (size_t size : sizes) {
     CAPTURE(size);
     std::string body = Body(size);
-    c.Send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n");
+    c.Send("PUT " + target + " HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(size) +
+           "\r\n\r\n");
     c.Send(body);
     std::string r = c.ReadUntil("\r\n\r\n", size);
     REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
@@ -135,6 +149,34 @@ TEST_CASE("a body streams in and back out byte-exact, on a kept-alive connection
     CHECK(r.substr(r.find("\r\n\r\n") + 4) == body);
     c.Clear();
   }
+}
+
+TEST_CASE("a body streams in and back out byte-exact, on a kept-alive connection") {
+  Fixture f;
+  CheckEchoes(f.server.port(), "/echo", {0, 1, 100000, 3 << 20});
+}
+
+TEST_CASE("WriteOwned returns before its bytes are out, and they still arrive whole and in order") {
+  Fixture f;  // 10000-byte pieces: two WriteOwned, one Write, and again
+  CheckEchoes(f.server.port(), "/echo-owned", {0, 10000, 25001, 3 << 20});
+}
+
+TEST_CASE("a handler that throws with a WriteOwned in flight: that piece goes out, then the close") {
+  Fixture f;
+  {
+    RawClient c(f.server.port());
+    std::string body = Body(50000);
+    c.Send("PUT /owned-then-throw HTTP/1.1\r\nHost: x\r\nContent-Length: 50000\r\n\r\n");
+    c.Send(body);
+    std::string r = c.ReadToEof();
+    REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+    CHECK(r.substr(r.find("\r\n\r\n") + 4) == body.substr(0, 10000));  // then EOF
+  }
+  RawClient c(f.server.port());  // and the server goes on serving
+  c.Send("PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  std::string r = c.ReadUntil("\r\n\r\n", 3);
+  CHECK(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(r.ends_with("\r\n\r\nabc"));
 }
 
 TEST_CASE("Transfer-Encoding: chunked request bodies arrive without their framing") {
