@@ -18,6 +18,8 @@ import time
 ACCESS_KEY = "BALETESTKEY00000001"
 SECRET_KEY = "bale/test/secret/key/0000000000000000000"
 REGION = "us-east-1"
+# The bale binary under test.
+BALE = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
 
 
 def error_of(call, *args, **kwargs):
@@ -120,14 +122,12 @@ class Server:
         return path
 
     def start(self):
-        binary = os.environ.get("BALE_BIN") or os.path.join(
-            os.path.dirname(__file__), "..", "build", "tools", "bale")
         self.data = tempfile.mkdtemp(prefix="bale-conformance-")
         self.port = free_port()
         env = dict(os.environ, BALE_ROOT_ACCESS_KEY=ACCESS_KEY, BALE_ROOT_SECRET_KEY=SECRET_KEY)
         self.log = open(os.path.join(self.data, "server.log"), "w")
         self.proc = subprocess.Popen(
-            [binary, "serve", "--data", os.path.join(self.data, "d"),
+            [BALE, "serve", "--data", os.path.join(self.data, "d"),
              "--listen", "127.0.0.1:%d" % self.port, "--volume-size", self.volume_size,
              "--log-level", os.environ.get("BALE_LOG_LEVEL", "info")] + self.extra_args,
             stdout=self.log, stderr=subprocess.STDOUT, env=env)

@@ -12,9 +12,8 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, SECRET_KEY, Server, error_of, free_port  # noqa: E402
+from harness import ACCESS_KEY, BALE, SECRET_KEY, Server, error_of, free_port  # noqa: E402
 
-BALE = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
 SERVER = Server()
 HOME = tempfile.mkdtemp(prefix="bale-admin-cli-home-")  # no ~/.aws of the machine's user
 TIME = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"

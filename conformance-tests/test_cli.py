@@ -10,9 +10,7 @@ import urllib.request
 import boto3
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, SECRET_KEY, Server, free_port  # noqa: E402
-
-BALE = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
+from harness import ACCESS_KEY, BALE, SECRET_KEY, Server, free_port  # noqa: E402
 
 
 def run(*args):

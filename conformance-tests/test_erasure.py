@@ -21,7 +21,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, SECRET_KEY, Server  # noqa: E402
+from harness import ACCESS_KEY, BALE, SECRET_KEY, Server  # noqa: E402
 
 DRIVES = 6
 BASE_ARGS = ["--ec", "4+2", "--ec-block-size", "64KiB", "--volumes", "1", "--ec-interval", "1s",
@@ -232,12 +232,11 @@ class ErasureTest(unittest.TestCase):
     def test_admin_cli_encodes_and_shows_coding(self):
         self.put_objects(20)
         vid = self.server.volumes()[0]["id"]
-        binary = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
         env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
         env.update(AWS_ACCESS_KEY_ID=ACCESS_KEY, AWS_SECRET_ACCESS_KEY=SECRET_KEY)
 
         def admin(*args):
-            p = subprocess.run([binary, "admin"] + list(args) + ["--endpoint", self.server.endpoint],
+            p = subprocess.run([BALE, "admin"] + list(args) + ["--endpoint", self.server.endpoint],
                                capture_output=True, text=True, env=env, timeout=60)
             return p.returncode, p.stdout, p.stderr
 
@@ -297,13 +296,12 @@ class ErasureTest(unittest.TestCase):
         self.check_all()
 
     def test_ec_refuses_layouts_the_drives_cannot_honour(self):
-        binary = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
-        out = subprocess.run([binary, "serve", "--drives", ",".join(self.server.drives[:5]), "--ec", "4+2",
+        out = subprocess.run([BALE, "serve", "--drives", ",".join(self.server.drives[:5]), "--ec", "4+2",
                               "--listen", "127.0.0.1:1"], capture_output=True, text=True, timeout=20)
         self.assertEqual(out.returncode, 2)
         self.assertEqual(out.stderr, "bale: --ec 4+2 puts 6 shards on distinct drives, but 5 drive(s) are "
                                      "given (--drives)\n")
-        out = subprocess.run([binary, "serve", "--ec", "4+9", "--listen", "127.0.0.1:1"],
+        out = subprocess.run([BALE, "serve", "--ec", "4+9", "--listen", "127.0.0.1:1"],
                              capture_output=True, text=True, timeout=20)
         self.assertEqual(out.returncode, 2)
         self.assertIn("is not an erasure scheme K+M", out.stderr)

@@ -14,9 +14,8 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import ACCESS_KEY, SECRET_KEY, Server, free_port, wait_for  # noqa: E402
+from harness import ACCESS_KEY, BALE, SECRET_KEY, Server, free_port, wait_for  # noqa: E402
 
-BALE = os.environ.get("BALE_BIN") or os.path.join(os.path.dirname(__file__), "..", "build", "tools", "bale")
 STORE_PORT = free_port()
 SERVER = Server(["--orphan-grace", "3s", "--orphan-interval", "1h", "--volumes", "1",
                  "--store-listen", "127.0.0.1:%d" % STORE_PORT, "--compact-interval", "1s",
