@@ -142,7 +142,7 @@ class Exchange final : public RequestBody, public ResponseSink {
 
   Status WriteOwned(std::string chunk) override {
     RETURN_IF_ERROR(AwaitOwnedWrite());
-    if (!started_) return InternalError("Write() before Begin()");
+    if (!started_) return InternalError("WriteOwned() before Begin()");
     if (no_body_ || chunk.empty()) return Status::Ok();
     owned_chunk_ = std::move(chunk);
     owned_done_.emplace();

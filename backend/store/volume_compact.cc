@@ -12,8 +12,6 @@
 // A crash before the .dat rename leaves the old volume whole (the .compact
 // files are removed at the next start); a crash between the two renames
 // leaves an .idx of the old revision, which Open() detects and rebuilds.
-#include <optional>
-
 #include "backend/store/needle_scanner.h"
 #include "backend/store/volume_internal.h"
 #include "common/log.h"
@@ -35,7 +33,6 @@ class Volume::Compactor {
 
   ~Compactor() {
     if (!committed_) {  // leave no half-built files behind
-      paced_out_.reset();
       out_.reset();
       v_->fs_->Remove(tmp_dat_).IgnoreError();
       v_->fs_->Remove(tmp_idx_).IgnoreError();
@@ -52,8 +49,6 @@ class Volume::Compactor {
     tmp_idx_ = IdxPath(v_->dir_, v_->id_) + ".compact";
     ASSIGN_OR_RETURN(out_, v_->fs_->Open(tmp_dat_, OpenMode::kCreateReadWrite));
     RETURN_IF_ERROR(out_->Truncate(0));
-    paced_in_.emplace(old_->dat.get());
-    paced_out_.emplace(out_.get());
     format::Superblock sb = old_->superblock;
     sb.revision = static_cast<uint16_t>(sb.revision + 1);
     buf_ = format::EncodeSuperblock(sb);
@@ -83,8 +78,8 @@ class Volume::Compactor {
   // Copies needles of the old .dat in [from, to). Outside replay only those
   // the index still points at; in replay every one, tombstones included.
   Status Copy(uint64_t from, uint64_t to, bool replay) {
-    // Paced while writers run beside it; at full speed once they wait on it.
-    NeedleScanner scan(unlocked_ ? &*paced_in_ : old_->dat.get(), from, to);
+    const PacedFile in = Paced(old_->dat.get());
+    NeedleScanner scan(&in, from, to);
     // Outside replay the dead are passed over unread: only live bytes are read.
     auto dead = [&](const format::NeedleHeader& h, uint64_t offset) {
       if (replay) return false;
@@ -121,8 +116,7 @@ class Volume::Compactor {
   // Syncs as it goes while writers run beside it, so that neither the final
   // sync (under the append lock) nor the kernel's writeback comes in one burst.
   Status Flush() {
-    File* out = unlocked_ ? &*paced_out_ : out_.get();
-    RETURN_IF_ERROR(out->WriteAt(written_, buf_));
+    RETURN_IF_ERROR(Paced(out_.get()).WriteAt(written_, buf_));
     written_ += buf_.size();
     buf_.clear();
     if (unlocked_ && written_ - synced_ >= kSyncEveryBytes) {
@@ -130,6 +124,15 @@ class Volume::Compactor {
       synced_ = written_;
     }
     return Status::Ok();
+  }
+
+  // `f` as the copy uses it: in pieces, with a brief sleep between them while
+  // writers run beside it; the sleeps stop once they wait on it (the final
+  // replay, under append_mu_).
+  PacedFile Paced(File* f) const {
+    return PacedFile(f, PacedFile::kDefaultPiece, [unlocked = unlocked_] {
+      if (unlocked) PacedFile::SleepBriefly();
+    });
   }
 
   // Called with append_mu_ held.
@@ -148,7 +151,6 @@ class Volume::Compactor {
     if (st.ok()) st = v_->fs_->SyncDir(v_->dir_);
 
     auto g = std::make_shared<Generation>();
-    paced_out_.reset();
     g->dat = std::move(out_);
     g->superblock = sb;
     g->index = builder_.Finish();
@@ -175,7 +177,6 @@ class Volume::Compactor {
   uint64_t copied_to_ = 0;
   std::string tmp_dat_, tmp_idx_;
   std::unique_ptr<File> out_;
-  std::optional<PacedFile> paced_in_, paced_out_;  // over old_->dat and out_
   std::string buf_;
   std::string idx_;
   uint64_t written_ = 0;
