@@ -29,6 +29,10 @@ class File {
   // Reads up to `n` bytes at `offset` into `buf`; returns how many were read
   // (fewer than n only at end of file).
   virtual Result<size_t> ReadAt(uint64_t offset, size_t n, char* buf) const = 0;
+  // Reads into `parts` back to back from `offset` (preadv); returns how many
+  // bytes were read in all (fewer than their total only at end of file). The
+  // default calls ReadAt for each part in turn.
+  virtual Result<size_t> ReadAtV(uint64_t offset, std::span<const std::span<char>> parts) const;
   // Writes all of `data` at `offset`, or fails.
   virtual Status WriteAt(uint64_t offset, std::string_view data) = 0;
   // Writes `parts` back to back from `offset` (pwritev), or fails. The default

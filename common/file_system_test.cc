@@ -1,4 +1,8 @@
+#include <unistd.h>
+
 #include <cerrno>
+#include <span>
+#include <string_view>
 
 #include <doctest.h>
 
@@ -40,6 +44,41 @@ TEST_CASE("posix file system round trip in a temp dir") {
   CHECK(fs->Open(path, OpenMode::kReadOnly).status().code() == Code::kNotFound);
   std::string cmd = "rm -rf " + dir;
   REQUIRE(system(cmd.c_str()) == 0);
+}
+
+// ReadAtV fills its parts in order and stops short only at end of file.
+void CheckReadAtV(FileSystem* fs, const std::string& path) {
+  auto f = fs->Open(path, OpenMode::kCreateExclusive);
+  REQUIRE(f.ok());
+  REQUIRE((*f)->WriteAt(0, "0123456789abcdef").ok());
+  char a[3], b[8], c[4];
+  std::span<char> parts[] = {{a, 3}, {}, {b, 8}, {c, 4}};
+  CHECK((*f)->ReadAtV(2, parts).value() == 14);  // 3 + 0 + 8 + the 3 bytes left
+  CHECK(std::string_view(a, 3) == "234");
+  CHECK(std::string_view(b, 8) == "56789abc");
+  CHECK(std::string_view(c, 3) == "def");
+  CHECK((*f)->ReadAtV(16, parts).value() == 0);
+  CHECK((*f)->ReadAtV(0, std::span<const std::span<char>>()).value() == 0);
+}
+
+TEST_CASE("ReadAtV: preadv on posix files, ReadAt part by part by default") {
+  char tmpl[] = "/tmp/bale-fs-test-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  std::string path = JoinPath(tmpl, "f");
+  CheckReadAtV(FileSystem::Posix(), path);
+  REQUIRE(FileSystem::Posix()->Remove(path).ok());
+  REQUIRE(rmdir(tmpl) == 0);
+  FaultFileSystem faults;
+  REQUIRE(faults.CreateDirs("/d").ok());
+  CheckReadAtV(&faults, "/d/f");
+  auto f = faults.Open("/d/f", OpenMode::kReadOnly);
+  REQUIRE(f.ok());
+  faults.InjectFault(FsOp::kRead, EIO, "/d/f", 1);
+  char buf[4];
+  std::span<char> one[] = {{buf, 4}};
+  auto failed = (*f)->ReadAtV(0, one);
+  CHECK(failed.status().code() == Code::kDataLoss);
+  CHECK(failed.status().message() == "pread /d/f at offset 0: Input/output error");
 }
 
 TEST_CASE("fault file system drops unsynced bytes and unsynced names on power loss") {

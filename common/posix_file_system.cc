@@ -38,6 +38,35 @@ class PosixFile : public File {
     return done;
   }
 
+  Result<size_t> ReadAtV(uint64_t offset, std::span<const std::span<char>> parts) const override {
+    constexpr size_t kMaxIov = 1024;  // IOV_MAX on Linux
+    if (parts.size() > kMaxIov) return File::ReadAtV(offset, parts);
+    iovec iov[kMaxIov];
+    size_t count = 0;
+    for (auto p : parts)
+      if (!p.empty()) iov[count++] = {p.data(), p.size()};
+    size_t done = 0;
+    size_t first = 0;
+    while (first < count) {
+      ssize_t r = ::preadv(fd_, iov + first, static_cast<int>(count - first),
+                           static_cast<off_t>(offset + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        return ErrnoToStatus(errno, "pread " + Where(path_, offset + done));
+      }
+      if (r == 0) break;  // end of file
+      done += static_cast<size_t>(r);
+      // Skip what was read; a short read resumes inside an iovec.
+      size_t n = static_cast<size_t>(r);
+      while (first < count && n >= iov[first].iov_len) n -= iov[first++].iov_len;
+      if (n > 0) {
+        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + n;
+        iov[first].iov_len -= n;
+      }
+    }
+    return done;
+  }
+
   Status WriteAt(uint64_t offset, std::string_view data) override {
     size_t done = 0;
     while (done < data.size()) {
@@ -179,6 +208,16 @@ class PosixFileSystem : public FileSystem {
 };
 
 }  // namespace
+
+Result<size_t> File::ReadAtV(uint64_t offset, std::span<const std::span<char>> parts) const {
+  size_t done = 0;
+  for (auto p : parts) {
+    ASSIGN_OR_RETURN(size_t n, ReadAt(offset + done, p.size(), p.data()));
+    done += n;
+    if (n < p.size()) break;  // end of file
+  }
+  return done;
+}
 
 Status File::WriteAtV(uint64_t offset, std::span<const std::string_view> parts) {
   std::string joined;

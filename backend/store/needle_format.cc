@@ -109,23 +109,38 @@ Result<NeedleHeader> DecodeNeedleHeader(std::string_view b) {
   return h;
 }
 
+Result<NeedleHeader> VerifyNeedleParts(std::string_view head, std::string_view data,
+                                       std::string_view tail, std::string_view what) {
+  auto h = DecodeNeedleHeader(head);
+  if (!h.ok()) return DataLossError(std::string(what) + ": " + std::string(h.status().message()));
+  if (data.size() != h->size)
+    return DataLossError(std::string(what) + ": needle data of " + std::to_string(data.size()) +
+                         " bytes does not match its size field " + std::to_string(h->size));
+  uint64_t length = head.size() + data.size() + tail.size();
+  if (length != NeedleLength(h->size))
+    return DataLossError(std::string(what) + ": needle length " + std::to_string(length) +
+                         " does not match its size field " + std::to_string(h->size));
+  const char* f = tail.data();
+  if (std::memcmp(f, kFooterMagic, 4) != 0)
+    return DataLossError(std::string(what) + ": bad needle footer magic");
+  for (const char* pad = f + kNeedleFooterSize; pad < tail.data() + tail.size(); pad++)
+    if (*pad != 0) return DataLossError(std::string(what) + ": needle padding is not zero");
+  uint32_t stored = GetU32(f + 4);
+  uint32_t actual = crc32c::Extend(crc32c::Value(head), data.data(), data.size());
+  if (stored != actual)
+    return DataLossError(std::string(what) + ": checksum mismatch (stored " + Hex(stored) +
+                         ", computed " + Hex(actual) + ")");
+  return h;
+}
+
 Result<NeedleHeader> VerifyNeedle(std::string_view n, std::string_view what) {
   auto h = DecodeNeedleHeader(n);
   if (!h.ok()) return DataLossError(std::string(what) + ": " + std::string(h.status().message()));
   if (n.size() != NeedleLength(h->size))
     return DataLossError(std::string(what) + ": needle length " + std::to_string(n.size()) +
                          " does not match its size field " + std::to_string(h->size));
-  const char* f = n.data() + kNeedleHeaderSize + h->size;
-  if (std::memcmp(f, kFooterMagic, 4) != 0)
-    return DataLossError(std::string(what) + ": bad needle footer magic");
-  for (const char* pad = f + kNeedleFooterSize; pad < n.data() + n.size(); pad++)
-    if (*pad != 0) return DataLossError(std::string(what) + ": needle padding is not zero");
-  uint32_t stored = GetU32(f + 4);
-  uint32_t actual = crc32c::Value(n.data(), kNeedleHeaderSize + h->size);
-  if (stored != actual)
-    return DataLossError(std::string(what) + ": checksum mismatch (stored " + Hex(stored) +
-                         ", computed " + Hex(actual) + ")");
-  return h;
+  return VerifyNeedleParts(n.substr(0, kNeedleHeaderSize), n.substr(kNeedleHeaderSize, h->size),
+                           n.substr(kNeedleHeaderSize + h->size), what);
 }
 
 std::string EncodeIdxHeader(uint16_t revision) {

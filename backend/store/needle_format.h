@@ -83,6 +83,11 @@ Result<NeedleHeader> DecodeNeedleHeader(std::string_view bytes);
 // header magic, footer magic and CRC. Returns the header. DATA_LOSS on any
 // mismatch, with `what` (volume and offset) in the message.
 Result<NeedleHeader> VerifyNeedle(std::string_view needle, std::string_view what);
+// The same check of a needle read in three pieces: `head` (kNeedleHeaderSize
+// bytes), `data` and `tail` (footer and padding), so a reader can put the data
+// straight where it is wanted.
+Result<NeedleHeader> VerifyNeedleParts(std::string_view head, std::string_view data,
+                                       std::string_view tail, std::string_view what);
 
 struct IdxRecord {
   NeedleKey key = 0;

@@ -69,6 +69,26 @@ TEST_CASE("one flipped bit anywhere in a needle is detected") {
   }
 }
 
+TEST_CASE("a needle checked in three pieces: the data piece must be exactly the size field") {
+  std::string needle;
+  AppendNeedle(NeedleHeader{77, 99, 0, 13, 5}, "thirteen byte", &needle);
+  std::string_view n = needle;
+  auto head = n.substr(0, kNeedleHeaderSize);
+  auto v = VerifyNeedleParts(head, n.substr(32, 13), n.substr(45), "t");
+  REQUIRE(v.ok());
+  CHECK(v->key == 99);
+  CHECK(v->size == 13);
+  // The same bytes split one byte off: the data piece is not the size field's.
+  auto off = VerifyNeedleParts(head, n.substr(32, 12), n.substr(44), "v 1 at 8");
+  REQUIRE_FALSE(off.ok());
+  CHECK(off.status().code() == Code::kDataLoss);
+  CHECK(off.status().message() == "v 1 at 8: needle data of 12 bytes does not match its size field 13");
+  std::string data = "thirteen bytE";
+  auto flipped = VerifyNeedleParts(head, data, n.substr(45), "v 1 at 8");
+  REQUIRE_FALSE(flipped.ok());
+  CHECK(flipped.status().message().starts_with("v 1 at 8: checksum mismatch (stored "));
+}
+
 TEST_CASE("idx header and records round trip") {
   CHECK(EncodeIdxHeader(7) == std::string("BALI\x01\x00\x07\x00", 8));
   CHECK(DecodeIdxHeader(EncodeIdxHeader(65535)).value() == 65535);

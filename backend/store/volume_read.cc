@@ -2,6 +2,7 @@
 // checked before a byte is returned.
 #include <algorithm>
 #include <memory>
+#include <span>
 
 #include "backend/store/volume_internal.h"
 
@@ -14,9 +15,14 @@ Result<std::string> Volume::Read(NeedleKey key, Cookie cookie) const {
     return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
   const uint64_t off = uint64_t{e->offset_units} * format::kAlignment;
   const uint64_t len = format::NeedleLength(e->size);
-  // Not a std::string: its zero fill was a whole extra pass over a large needle.
-  std::unique_ptr<char[]> raw(new char[len]);
-  auto n = gen_->dat->ReadAt(off, len, raw.get());
+  // One preadv: the data lands in the string returned (no copy of a large
+  // needle), header and footer beside it.
+  char head[format::kNeedleHeaderSize];
+  char tail[format::kNeedleFooterSize + format::kAlignment];
+  const size_t tail_len = len - format::kNeedleHeaderSize - e->size;
+  std::string data(e->size, '\0');
+  const std::span<char> parts[] = {{head, sizeof head}, {data.data(), data.size()}, {tail, tail_len}};
+  auto n = gen_->dat->ReadAtV(off, parts);
   if (!n.ok()) {
     Status st = n.status().WithContext(Where(off));
     if (st.code() == Code::kDataLoss) MakeReadOnly(st);  // EIO: the drive is failing
@@ -25,14 +31,15 @@ Result<std::string> Volume::Read(NeedleKey key, Cookie cookie) const {
   if (*n != len)
     return DataLossError(Where(off) + ": needle cut short: read " + std::to_string(*n) + " of " +
                          std::to_string(len) + " bytes");
-  ASSIGN_OR_RETURN(auto h, format::VerifyNeedle(std::string_view(raw.get(), len), Where(off)));
+  ASSIGN_OR_RETURN(auto h, format::VerifyNeedleParts({head, sizeof head}, data, {tail, tail_len},
+                                                     Where(off)));
   if (h.key != key || h.tombstone())
     return DataLossError(Where(off) + ": index names needle " + std::to_string(key) +
                          " but the file holds " + (h.tombstone() ? "a tombstone for " : "needle ") +
                          std::to_string(h.key));
   if (h.cookie != cookie)
     return NotFoundError("needle " + std::to_string(key) + " not in volume " + std::to_string(id_));
-  return std::string(raw.get() + format::kNeedleHeaderSize, h.size);
+  return data;
 }
 
 Result<NeedleMeta> Volume::Stat(NeedleKey key, Cookie cookie) const {
