@@ -32,6 +32,7 @@ constexpr std::string_view kServerName = "Bale";
 // connection's strand before the handler runs, so the worker never waits on
 // the socket for them (each wait is a round trip between two threads).
 constexpr uint64_t kPrefetchLimit = 64 << 10;
+constexpr size_t kBodyReadBytes = 64 << 10;  // Beast's most per read
 
 HttpRequestHead HeadOf(const Parser& parser) {
   const auto& req = parser.get();
@@ -323,11 +324,25 @@ class Exchange final : public RequestBody, public ResponseSink {
       if (ec) co_return IoResult{ec};
     }
     if (parser_.is_done()) co_return IoResult{{}, 0, true};
+    // Beast reads at most 64 KiB at a time, and no more than the connection
+    // buffer holds (16 KiB after a typical header): a 1 GiB body came in
+    // 16 KiB pieces, each a round trip between the handler's thread and this
+    // strand. Now one round trip takes all that has arrived, up to n bytes,
+    // in reads of 64 KiB (the buffer shrinks back after the request).
+    if (n >= kBodyReadBytes && conn_.buffer.capacity() < kBodyReadBytes)
+      conn_.buffer.reserve(kBodyReadBytes);
     parser_.get().body().data = buf;
     parser_.get().body().size = n;
     conn_.stream.expires_after(options_.body_timeout);
-    auto [ec, r] = co_await http::async_read_some(conn_.stream, conn_.buffer, parser_, kNoThrow);
-    if (ec == http::error::need_buffer) ec = {};
+    beast::error_code ec;
+    for (;;) {
+      auto [read_ec, r] =
+          co_await http::async_read_some(conn_.stream, conn_.buffer, parser_, kNoThrow);
+      ec = read_ec == http::error::need_buffer ? beast::error_code() : read_ec;
+      if (ec || parser_.is_done() || parser_.get().body().size == 0) break;
+      beast::error_code ignored;
+      if (conn_.buffer.size() == 0 && conn_.stream.socket().available(ignored) == 0) break;
+    }
     co_return IoResult{ec, n - parser_.get().body().size, parser_.is_done()};
   }
 
@@ -458,6 +473,8 @@ class S3Server::Impl {
         co_await asio::post(strand, asio::use_awaitable);
       }
       co_await exchange.WritePending();
+      if (conn->buffer.capacity() > kBodyReadBytes / 2 && conn->buffer.size() == 0)
+        conn->buffer.shrink_to_fit();  // an idle connection keeps no body-sized buffer
       bool keep_alive = exchange.keep_alive();
       bool body_done = parser.is_done();
       if (!body_done) co_await Linger(*conn);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <initializer_list>
 #include <mutex>
 #include <optional>
@@ -86,6 +87,22 @@ struct Handler {
       return;
     }
     if (req.target == "/silent") return;
+    if (req.target == "/slow-reads") {  // 1 MiB a Read, 5 ms apart: the body piles up
+      std::string all(size_t{1} << 20, '\0');
+      size_t got = 0, reads = 0;
+      for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        auto n = body.Read(all.data() + got, all.size() - got);
+        REQUIRE(n.ok());
+        if (*n == 0) break;
+        got += *n;
+        reads++;
+      }
+      all.resize(got);
+      sink.Send({200, {}, {}}, std::to_string(crc32c::Value(all)) + " " + std::to_string(reads))
+          .IgnoreError();
+      return;
+    }
     std::string all;
     char buf[7000];  // odd size on purpose
     for (;;) {
@@ -154,6 +171,23 @@ void CheckEchoes(uint16_t port, const std::string& target, std::initializer_list
 TEST_CASE("a body streams in and back out byte-exact, on a kept-alive connection") {
   Fixture f;
   CheckEchoes(f.server.port(), "/echo", {0, 1, 100000, 3 << 20});
+}
+
+TEST_CASE("a Read takes all of the body that has arrived, not one 16 KiB buffer of it") {
+  Fixture f;
+  RawClient c(f.server.port());
+  std::string body = Body(1 << 20);
+  c.Send("PUT /slow-reads HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n");
+  c.Send(body);
+  std::string r = c.ReadUntil("\r\n\r\n");
+  REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  auto length_at = r.find("Content-Length: ");
+  REQUIRE(length_at != std::string::npos);
+  r = c.ReadUntil("\r\n\r\n", std::stoul(r.substr(length_at + 16)));
+  std::string tail = r.substr(r.find("\r\n\r\n") + 4);
+  CHECK(tail.substr(0, tail.find(' ')) == std::to_string(crc32c::Value(body)));
+  // Each read used to stop at the connection buffer's 16 KiB: 64 reads at least.
+  CHECK(std::stoul(tail.substr(tail.find(' ') + 1)) <= 32);
 }
 
 TEST_CASE("WriteOwned returns before its bytes are out, and they still arrive whole and in order") {
