@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/buffer_pool.h"
 #include "common/fiber.h"
 #include "common/log.h"
 #include "common/net/http_listener.h"
@@ -162,6 +163,7 @@ class Exchange final : public RequestBody, public ResponseSink {
     if (!owned_done_) return Status::Ok();
     owned_done_->Wait();
     owned_done_.reset();
+    buffers::GiveBack(std::move(owned_chunk_));
     owned_chunk_ = {};
     return Check(owned_result_);
   }
@@ -214,6 +216,7 @@ class Exchange final : public RequestBody, public ResponseSink {
       ec = e;
     }
     if (ec) failed_ = true;
+    buffers::GiveBack(std::move(pending_->body()));
     pending_.reset();
   }
 
