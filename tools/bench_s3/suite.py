@@ -322,7 +322,9 @@ unset multiplot
     def section(self, plot_rel):
         commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
                                 capture_output=True, text=True).stdout.strip() or "unknown"
-        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no"],
+        # The plot, already written, and this page are the suite's own output.
+        dirty = subprocess.run(["git", "-C", ROOT, "status", "--porcelain", "--untracked-files=no",
+                                "--", ".", ":!docs/benchmarks.md", ":!docs/bench-s3-suite.png"],
                                capture_output=True, text=True).stdout.strip()
         cpu = "?"
         for line in open("/proc/cpuinfo"):
