@@ -343,8 +343,10 @@ class Exchange final : public RequestBody, public ResponseSink {
           co_await http::async_read_some(conn_.stream, conn_.buffer, parser_, kNoThrow);
       ec = read_ec == http::error::need_buffer ? beast::error_code() : read_ec;
       if (ec || parser_.is_done() || parser_.get().body().size == 0) break;
+      // Only while the socket has bytes: a partial chunk header left in the
+      // buffer must not hold back the body bytes already read.
       beast::error_code ignored;
-      if (conn_.buffer.size() == 0 && conn_.stream.socket().available(ignored) == 0) break;
+      if (conn_.stream.socket().available(ignored) == 0) break;
     }
     co_return IoResult{ec, n - parser_.get().body().size, parser_.is_done()};
   }
