@@ -19,6 +19,17 @@ std::string Where(const std::string& path, uint64_t offset) {
   return path + " at offset " + std::to_string(offset);
 }
 
+// After a readv/writev moved `n` bytes of iov[first, count): skips the iovecs
+// done and trims a partly done one; returns the new first.
+size_t SkipDone(iovec* iov, size_t first, size_t count, size_t n) {
+  while (first < count && n >= iov[first].iov_len) n -= iov[first++].iov_len;
+  if (n > 0) {
+    iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + n;
+    iov[first].iov_len -= n;
+  }
+  return first;
+}
+
 class PosixFile : public File {
  public:
   PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
@@ -39,9 +50,11 @@ class PosixFile : public File {
   }
 
   Result<size_t> ReadAtV(uint64_t offset, std::span<const std::span<char>> parts) const override {
-    constexpr size_t kMaxIov = 1024;  // IOV_MAX on Linux
-    if (parts.size() > kMaxIov) return File::ReadAtV(offset, parts);
-    iovec iov[kMaxIov];
+    // Readers pass a few parts (a needle: header, data, footer); the iovecs
+    // stay on the stack, which may be a fiber's.
+    constexpr size_t kMaxParts = 8;
+    if (parts.size() > kMaxParts) return File::ReadAtV(offset, parts);
+    iovec iov[kMaxParts];
     size_t count = 0;
     for (auto p : parts)
       if (!p.empty()) iov[count++] = {p.data(), p.size()};
@@ -56,13 +69,7 @@ class PosixFile : public File {
       }
       if (r == 0) break;  // end of file
       done += static_cast<size_t>(r);
-      // Skip what was read; a short read resumes inside an iovec.
-      size_t n = static_cast<size_t>(r);
-      while (first < count && n >= iov[first].iov_len) n -= iov[first++].iov_len;
-      if (n > 0) {
-        iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + n;
-        iov[first].iov_len -= n;
-      }
+      first = SkipDone(iov, first, count, static_cast<size_t>(r));
     }
     return done;
   }
@@ -99,13 +106,7 @@ class PosixFile : public File {
           return ErrnoToStatus(errno, "pwrite " + Where(path_, offset));
         }
         offset += static_cast<uint64_t>(r);
-        // Skip what was written; a short write resumes inside an iovec.
-        size_t n = static_cast<size_t>(r);
-        while (first < iov.size() && n >= iov[first].iov_len) n -= iov[first++].iov_len;
-        if (n > 0) {
-          iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + n;
-          iov[first].iov_len -= n;
-        }
+        first = SkipDone(iov.data(), first, iov.size(), static_cast<size_t>(r));
       }
     }
     return Status::Ok();

@@ -297,17 +297,14 @@ int BenchEc(int argc, char** argv) {
 }
 
 // glibc serves allocations over 128 KiB with a fresh mmap and returns them
-// with munmap (or trims the arena top with madvise): every object read then
-// faulted in zeroed pages and unmapped them again. That was a fifth of the CPU
-// of a 1 MiB GET, and 40% of the server's CPU in a GET of 8 MiB chunks (1 GiB
-// at 0.8 GB/s warm, 2.0-2.4 GB/s with the chunks from the arenas). Buffers up
-// to 16 MiB (an 8 MiB chunk and its slack) come from the arenas and stay
-// mapped for the next request. What stays held is what the busiest moment
-// used, per arena: a single 5 GiB PUT peaks at ~150 MiB of RSS (~80 MiB with
-// 8 MiB chunks mapped each time); free space above 32 MiB at an arena's top
-// goes back to the kernel.
+// with munmap (or trims the arena top with madvise): every 1 MiB object read
+// then faulted in 256 zeroed pages and unmapped them again, a fifth of the
+// CPU of a 1 MiB GET. Buffers up to 4 MiB come from the arenas and stay
+// mapped. Object chunks (8 MiB) still get their own mappings, so memory held
+// after a large upload stays bounded; a GET reuses its chunk buffers through
+// common/buffer_pool instead.
 void TuneMalloc() {
-  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   mallopt(M_TRIM_THRESHOLD, 32 << 20);
 }
 

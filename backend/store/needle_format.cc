@@ -1,5 +1,6 @@
 #include "backend/store/needle_format.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/crc32c.h"
@@ -134,13 +135,14 @@ Result<NeedleHeader> VerifyNeedleParts(std::string_view head, std::string_view d
 }
 
 Result<NeedleHeader> VerifyNeedle(std::string_view n, std::string_view what) {
+  // Split where the size field says the data ends; VerifyNeedleParts checks
+  // the header, that split and the rest.
   auto h = DecodeNeedleHeader(n);
-  if (!h.ok()) return DataLossError(std::string(what) + ": " + std::string(h.status().message()));
-  if (n.size() != NeedleLength(h->size))
-    return DataLossError(std::string(what) + ": needle length " + std::to_string(n.size()) +
-                         " does not match its size field " + std::to_string(h->size));
-  return VerifyNeedleParts(n.substr(0, kNeedleHeaderSize), n.substr(kNeedleHeaderSize, h->size),
-                           n.substr(kNeedleHeaderSize + h->size), what);
+  size_t head_end = std::min<size_t>(n.size(), kNeedleHeaderSize);
+  size_t data_end = h.ok() ? std::min<uint64_t>(n.size(), kNeedleHeaderSize + uint64_t{h->size})
+                           : head_end;
+  return VerifyNeedleParts(n.substr(0, head_end), n.substr(head_end, data_end - head_end),
+                           n.substr(data_end), what);
 }
 
 std::string EncodeIdxHeader(uint16_t revision) {
