@@ -35,9 +35,20 @@ Status TooMuchContention(std::string_view what) {
                       " attempts lost to concurrent writers");
 }
 
+// The record under `key`: from the cache, or read and kept there.
+template <class Record, class ReadFn>
+Result<Record> ReadThrough(RecordCache<Record>& cache, std::string_view key, const ReadFn& read) {
+  if (std::optional<Record> hit = cache.Find(key)) return std::move(*hit);
+  const uint64_t generation = cache.generation();
+  ASSIGN_OR_RETURN(Record record, read());
+  cache.Insert(key, record, generation);
+  return record;
+}
+
 }  // namespace
 
-Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(KvStore* kv) {
+Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(KvStore* kv,
+                                                           const MetadataStoreOptions& options) {
   const std::string expected(1, static_cast<char>(kLayoutVersion));
   ASSIGN_OR_RETURN(std::optional<std::string> layout, kv->Get(rows::kLayout));
   if (!layout.has_value()) {
@@ -53,20 +64,24 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(KvStore* kv) {
                                    " is not supported (this build reads " +
                                    std::to_string(kLayoutVersion) + ")");
   }
-  return std::unique_ptr<MetadataStore>(new MetadataStore(kv));
+  return std::unique_ptr<MetadataStore>(new MetadataStore(kv, options));
 }
 
 // ----- Users and access keys -----
 
 Status MetadataStore::PutUser(const UserRecord& user) {
   RETURN_IF_ERROR(ValidateUserId(user.user_id));
-  return kv_->Write(KvBatch().Put(rows::User(user.user_id), EncodeUser(user)));
+  Status st = kv_->Write(KvBatch().Put(rows::User(user.user_id), EncodeUser(user)));
+  users_.Invalidate(user.user_id);
+  return st;
 }
 
 Result<UserRecord> MetadataStore::GetUser(std::string_view user_id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::User(user_id)));
-  if (!bytes.has_value()) return NotFoundError("no user " + PrintableKey(user_id));
-  return DecodeUser(*bytes);
+  return ReadThrough(users_, user_id, [&]() -> Result<UserRecord> {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::User(user_id)));
+    if (!bytes.has_value()) return NotFoundError("no user " + PrintableKey(user_id));
+    return DecodeUser(*bytes);
+  });
 }
 
 Result<std::vector<UserRecord>> MetadataStore::ListUsers() {
@@ -82,16 +97,21 @@ Result<std::vector<UserRecord>> MetadataStore::ListUsers() {
 Status MetadataStore::PutAccessKey(const AccessKeyRecord& key) {
   if (key.access_key_id.empty()) return InvalidArgumentError("empty access key id");
   RETURN_IF_ERROR(GetUser(key.user_id).status().WithContext("access key's user"));
-  return kv_->Write(KvBatch().Put(rows::AccessKey(key.access_key_id), EncodeAccessKey(key)));
+  Status st =
+      kv_->Write(KvBatch().Put(rows::AccessKey(key.access_key_id), EncodeAccessKey(key)));
+  access_keys_.Invalidate(key.access_key_id);
+  return st;
 }
 
 Result<AccessKeyRecord> MetadataStore::GetAccessKey(std::string_view access_key_id) {
-  ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::AccessKey(access_key_id)));
-  if (!bytes.has_value()) {
-    return NotFoundError("no access key " + PrintableKey(access_key_id))
-        .WithReason(kInvalidAccessKeyId);
-  }
-  return DecodeAccessKey(*bytes);
+  return ReadThrough(access_keys_, access_key_id, [&]() -> Result<AccessKeyRecord> {
+    ASSIGN_OR_RETURN(std::optional<std::string> bytes, kv_->Get(rows::AccessKey(access_key_id)));
+    if (!bytes.has_value()) {
+      return NotFoundError("no access key " + PrintableKey(access_key_id))
+          .WithReason(kInvalidAccessKeyId);
+    }
+    return DecodeAccessKey(*bytes);
+  });
 }
 
 Result<std::vector<AccessKeyRecord>> MetadataStore::ListAccessKeys(std::string_view user_id) {
@@ -112,6 +132,7 @@ Status MetadataStore::DeleteAccessKey(std::string_view access_key_id) {
       return NotFoundError("no access key " + PrintableKey(access_key_id))
           .WithReason("NoSuchAccessKey");
     Status st = kv_->Write(KvBatch().Expect(row, bytes).Delete(row));
+    access_keys_.Invalidate(access_key_id);
     if (!IsConditionFailed(st)) return st;  // else replaced meanwhile: look again
     std::this_thread::yield();
   }
@@ -135,6 +156,8 @@ Status MetadataStore::DeleteUser(std::string_view user_id) {
     batch.Expect(row, user).Delete(row);
     for (const auto& k : keys) batch.Delete(rows::AccessKey(k.access_key_id));
     Status st = kv_->Write(batch);
+    users_.Invalidate(user_id);
+    access_keys_.InvalidateAll();
     if (!IsConditionFailed(st)) return st;  // else changed meanwhile: look again
     std::this_thread::yield();
   }
@@ -178,6 +201,7 @@ Result<BucketRecord> MetadataStore::CreateBucket(const BucketRecord& bucket) {
       .Put(rows::Bucket(record.name), EncodeBucket(record))
       .Put(rows::OwnerBucket(record.owner_user_id, record.name), "");
   Status st = kv_->Write(batch);
+  buckets_.Invalidate(record.name);
   if (st.ok()) return record;
   if (!IsConditionFailed(st)) return st;
   // Someone holds the name (the id just taken is skipped: ids need only be unique).
@@ -188,8 +212,10 @@ Result<BucketRecord> MetadataStore::CreateBucket(const BucketRecord& bucket) {
 }
 
 Result<BucketRecord> MetadataStore::GetBucket(std::string_view name) {
-  ASSIGN_OR_RETURN(BucketRow row, ReadBucketRow(name));
-  return std::move(row.record);
+  return ReadThrough(buckets_, name, [&]() -> Result<BucketRecord> {
+    ASSIGN_OR_RETURN(BucketRow row, ReadBucketRow(name));
+    return std::move(row.record);
+  });
 }
 
 Status MetadataStore::PutBucket(const BucketRecord& bucket, const BucketCondition& condition) {
@@ -207,6 +233,7 @@ Status MetadataStore::PutBucket(const BucketRecord& bucket, const BucketConditio
           .Put(rows::OwnerBucket(next.owner_user_id, bucket.name), "");
     }
     Status st = kv_->Write(batch);
+    buckets_.Invalidate(bucket.name);
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();
   }
@@ -230,6 +257,7 @@ Status MetadataStore::DeleteBucket(std::string_view name) {
         .Delete(rows::OwnerBucket(current.record.owner_user_id, name))
         .Delete(rows::Usage(id));
     Status st = kv_->Write(batch);
+    buckets_.Invalidate(name);
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();
   }

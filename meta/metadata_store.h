@@ -33,12 +33,20 @@
 
 #include "common/status.h"
 #include "meta/kv_store.h"
+#include "meta/record_cache.h"
 #include "meta/records.h"
 
 namespace bale::meta {
 
 inline constexpr size_t kMaxObjectKeyBytes = 1024;  // S3's limit, in UTF-8 bytes
 inline constexpr uint8_t kLayoutVersion = 1;
+
+struct MetadataStoreOptions {
+  // Entries in each of the access key, user and bucket caches (record_cache.h);
+  // 0 turns caching off. Caching is exact only while this MetadataStore is the
+  // one writer of its KvStore.
+  size_t cache_entries = 65536;
+};
 
 struct ListObjectsOptions {
   std::string prefix;
@@ -102,7 +110,9 @@ class MetadataStore {
 
   // Checks (or, on an empty store, writes) the layout version row.
   // FAILED_PRECONDITION for a layout this build cannot read.
-  static Result<std::unique_ptr<MetadataStore>> Open(KvStore* kv);
+  // Access keys, users and buckets are cached (MetadataStoreOptions).
+  static Result<std::unique_ptr<MetadataStore>> Open(KvStore* kv,
+                                                     const MetadataStoreOptions& options = {});
 
   // Users and access keys. Put* create or replace.
   Status PutUser(const UserRecord& user);
@@ -195,7 +205,11 @@ class MetadataStore {
   Status ForEachReferencedChunk(const std::function<void(const Chunk&)>& visit);
 
  private:
-  explicit MetadataStore(KvStore* kv) : kv_(kv) {}
+  MetadataStore(KvStore* kv, const MetadataStoreOptions& options)
+      : kv_(kv),
+        access_keys_(options.cache_entries),
+        users_(options.cache_entries),
+        buckets_(options.cache_entries) {}
 
   struct BucketRow {
     std::string bytes;
@@ -205,6 +219,9 @@ class MetadataStore {
   Result<uint64_t> NextBucketId();
 
   KvStore* kv_;
+  RecordCache<AccessKeyRecord> access_keys_;
+  RecordCache<UserRecord> users_;
+  RecordCache<BucketRecord> buckets_;
 };
 
 }  // namespace bale::meta
