@@ -87,7 +87,8 @@ class OrphanSweepTest(unittest.TestCase):
         report = json.loads(admin_cli("orphans", "sweep", "--json"))
         self.assertEqual(report["orphans"], 1, report)
         self.assertEqual(report["orphan_bytes"], 3 * MIB)
-        self.assertEqual((report["passes"], report["volumes"], report["volumes_skipped"]), (1, 1, 0))
+        self.assertEqual((report["passes"], report["volumes"], report["volumes_skipped"], report["metadata_scans"]),
+                         (1, 1, 0, 1))
         # small 1 + large 2 + part 1 + the two direct needles
         self.assertEqual(report["needles"], 6)
         self.assertEqual(get_needle(old_key, 11), (404, b""))
@@ -102,7 +103,8 @@ class OrphanSweepTest(unittest.TestCase):
         # The text form, once the young needle is old too: exactly it is freed.
         time.sleep(3)
         text = admin_cli("orphans", "sweep")
-        self.assertEqual(text, "volumes swept:    1\nvolumes skipped:  0\nneedles examined: 5\n"
+        self.assertEqual(text, "volumes swept:    1\nvolumes skipped:  0\nmetadata scans:   1\n"
+                               "needles examined: 5\n"
                                "orphans freed:    1\nbytes freed:      1000 B\n")
         self.assertEqual(get_needle(young_key, 12), (404, b""))
 

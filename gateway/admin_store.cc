@@ -193,6 +193,7 @@ json::value SweepJson(const OrphanSweepReport& r) {
   return json::object{{"passes", r.passes},
                       {"volumes", r.volumes},
                       {"volumes_skipped", r.volumes_skipped},
+                      {"metadata_scans", r.metadata_scans},
                       {"needles", r.needles},
                       {"orphans", r.orphans},
                       {"orphan_bytes", r.orphan_bytes}};

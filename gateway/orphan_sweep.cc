@@ -1,7 +1,7 @@
 #include "gateway/orphan_sweep.h"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 #include "backend/directory/directory.h"
 #include "common/log.h"
@@ -37,6 +37,7 @@ OrphanSweepReport& OrphanSweepReport::operator+=(const OrphanSweepReport& o) {
   passes += o.passes;
   volumes += o.volumes;
   volumes_skipped += o.volumes_skipped;
+  metadata_scans += o.metadata_scans;
   needles += o.needles;
   orphans += o.orphans;
   orphan_bytes += o.orphan_bytes;
@@ -64,31 +65,71 @@ void OrphanSweeper::Start() {
 
 void OrphanSweeper::Stop() { loop_.Stop(); }
 
+// Volumes go in groups whose named needle keys fit options_.scan_memory (8
+// bytes a key; a volume's live needles bound how many records name it), and
+// each group takes one scan of the metadata. A store of a few million
+// objects is one group; one of billions is several scans, never billions of
+// keys in memory at once.
+std::vector<std::vector<VolumeStats>> OrphanSweeper::Groups(std::vector<VolumeStats> volumes) const {
+  const uint64_t keys_per_scan = std::max<uint64_t>(1, options_.scan_memory / sizeof(NeedleKey));
+  std::vector<std::vector<VolumeStats>> groups;
+  uint64_t keys = 0;
+  for (VolumeStats& v : volumes) {
+    if (groups.empty() || (keys > 0 && keys + v.needles > keys_per_scan)) {
+      groups.emplace_back();
+      keys = 0;
+    }
+    keys += v.needles;
+    groups.back().push_back(std::move(v));
+  }
+  return groups;
+}
+
 Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
   std::lock_guard run(run_mu_);
-  const int64_t cutoff = backends_.clock->NowMicros() - Micros(options_.grace);
-  // Every volume's named needle keys, sorted for binary search.
-  std::map<VolumeId, std::vector<NeedleKey>> named;
-  RETURN_IF_ERROR(backends_.meta->ForEachReferencedChunk(
-      [&](const meta::Chunk& c) { named[c.volume_id].push_back(c.needle_key); }));
-  for (auto& [vid, keys] : named) std::sort(keys.begin(), keys.end());
-
   OrphanSweepReport report;
   report.passes = 1;
-  for (const VolumeStats& v : backends_.store->Stats()) {
-    if (loop_.stopping()) break;
-    if (!v.ok || v.coding != "none" || v.read_only) {
+  std::vector<VolumeStats> sweepable;
+  for (VolumeStats& v : backends_.store->Stats()) {
+    if (v.ok && v.coding == "none" && !v.read_only)
+      sweepable.push_back(std::move(v));
+    else
       report.volumes_skipped++;
-      continue;
-    }
+  }
+  const std::vector<std::vector<VolumeStats>> groups = Groups(std::move(sweepable));
+  Status st;
+  for (size_t g = 0; g < groups.size() && st.ok() && !loop_.stopping(); ++g) {
+    if (groups.size() > 1)
+      BALE_LOG(kInfo) << "orphan sweep: metadata scan " << g + 1 << " of " << groups.size()
+                      << ", for " << groups[g].size() << " volume(s)";
+    st = SweepGroup(groups[g], &report);
+  }
+  std::lock_guard lk(mu_);
+  totals_ += report;  // what the groups before a failure freed counts too
+  if (!st.ok()) return st;
+  return report;
+}
+
+Status OrphanSweeper::SweepGroup(const std::vector<VolumeStats>& volumes,
+                                 OrphanSweepReport* report) {
+  const int64_t cutoff = backends_.clock->NowMicros() - Micros(options_.grace);
+  // The group's named needle keys by volume, sorted for binary search.
+  std::unordered_map<VolumeId, std::vector<NeedleKey>> named;
+  for (const VolumeStats& v : volumes) named[v.id].reserve(v.needles);
+  RETURN_IF_ERROR(backends_.meta->ForEachReferencedChunk([&](const meta::Chunk& c) {
+    if (auto it = named.find(c.volume_id); it != named.end()) it->second.push_back(c.needle_key);
+  }));
+  report->metadata_scans++;
+  for (auto& [vid, keys] : named) std::sort(keys.begin(), keys.end());
+
+  for (const VolumeStats& v : volumes) {
+    if (loop_.stopping()) break;
     auto live = backends_.store->LiveNeedles(v.id);
     if (!live.ok()) {  // coded or failed since Stats()
-      report.volumes_skipped++;
+      report->volumes_skipped++;
       continue;
     }
-    static const std::vector<NeedleKey> kNone;
-    auto it = named.find(v.id);
-    const std::vector<NeedleKey>& keys = it == named.end() ? kNone : it->second;
+    const std::vector<NeedleKey>& keys = named[v.id];
     std::vector<NeedleKey> orphans;
     uint64_t bytes = 0;
     for (const LiveNeedle& n : *live) {
@@ -97,22 +138,20 @@ Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
       orphans.push_back(n.key);
       bytes += n.size;
     }
-    report.volumes++;
-    report.needles += live->size();
+    report->volumes++;
+    report->needles += live->size();
     if (orphans.empty()) continue;
     Status st = backends_.store->ReleaseUnreferenced(v.id, orphans);
     if (!st.ok()) {
       BALE_LOG(kWarning) << "orphan sweep: volume " << v.id << ": " << st;
       continue;
     }
-    report.orphans += orphans.size();
-    report.orphan_bytes += bytes;
+    report->orphans += orphans.size();
+    report->orphan_bytes += bytes;
     BALE_LOG(kInfo) << "orphan sweep: volume " << v.id << ": freed " << orphans.size()
                     << " needle(s), " << bytes << " bytes, that no record names";
   }
-  std::lock_guard lk(mu_);
-  totals_ += report;
-  return report;
+  return Status::Ok();
 }
 
 OrphanSweepReport OrphanSweeper::totals() const {

@@ -8,11 +8,14 @@
 // only visits live buckets). Nothing else would ever count their bytes as
 // garbage, so compaction would never take them back.
 //
-// A pass: note the time T, collect every chunk that a part or object record
-// names (MetadataStore::ForEachReferencedChunk), then in every writable,
-// uncoded volume free the live needles that are not named and were issued
-// before T − grace (their key says when: NeedleKeyMicros). The compaction
-// worker then reclaims their bytes.
+// A pass, for each group of writable, uncoded volumes: note the time T,
+// collect every chunk of the group's volumes that a part or object record
+// names (MetadataStore::ForEachReferencedChunk), then in each of the volumes
+// free the live needles that are not named and were issued before T − grace
+// (their key says when: NeedleKeyMicros). The compaction worker then reclaims
+// their bytes. A group is as many volumes as keep the collected keys within
+// OrphanSweepOptions::scan_memory: memory stays bounded however many objects
+// the store holds, at the price of one metadata scan per group.
 //
 // Why a record can never lose its needles: the scan sees every record
 // committed before T. A record committed after T names needles issued after
@@ -32,6 +35,7 @@
 #include <mutex>
 #include <vector>
 
+#include "backend/store/types.h"
 #include "common/periodic.h"
 #include "common/status.h"
 #include "gateway/s3_service.h"
@@ -42,12 +46,16 @@ namespace bale::s3 {
 struct OrphanSweepOptions {
   std::chrono::seconds grace{24 * 3600};    // needles younger than this stay
   std::chrono::seconds interval{6 * 3600};  // between passes
+  // Memory for the needle keys one metadata scan collects (8 bytes each).
+  // Volumes whose live needles need more take further scans of the metadata.
+  size_t scan_memory = 256 << 20;
 };
 
 struct OrphanSweepReport {
   uint64_t passes = 0;
   uint64_t volumes = 0;          // volumes swept
   uint64_t volumes_skipped = 0;  // sealed, coded, read-only or failed
+  uint64_t metadata_scans = 0;   // scans of every record, one per group of volumes
   uint64_t needles = 0;          // live needles looked at
   uint64_t orphans = 0;          // of them freed
   uint64_t orphan_bytes = 0;     // their data bytes
@@ -74,6 +82,9 @@ class OrphanSweeper {
   OrphanSweepReport totals() const;  // every pass since construction
 
  private:
+  std::vector<std::vector<VolumeStats>> Groups(std::vector<VolumeStats> volumes) const;
+  Status SweepGroup(const std::vector<VolumeStats>& volumes, OrphanSweepReport* report);
+
   const S3Backends backends_;
   const OrphanSweepOptions options_;
   std::mutex run_mu_;  // one pass at a time

@@ -49,11 +49,21 @@ class Fixture : public testing::TestBackends {
     auto data = store->Get(c.volume_id, c.needle_key, c.cookie);
     return data.ok() && data->size() == c.size;
   }
-  OrphanSweepReport Sweep(std::chrono::seconds grace) {
-    OrphanSweeper sweeper(backends(), {grace, std::chrono::seconds(3600)});
+  // A needle written straight to volume `vid`, with a key issued now.
+  meta::Chunk NeedleIn(VolumeId vid, size_t size, char fill) {
+    const NeedleKey key = (static_cast<NeedleKey>(clock.NowMicros()) << kNeedleKeyCounterBits) |
+                          ++direct_needles_;
+    REQUIRE(store->Put(vid, key, 0xC0FFEE, std::string(size, fill)).ok());
+    return meta::Chunk{vid, key, 0xC0FFEE, size};
+  }
+  OrphanSweepReport Sweep(std::chrono::seconds grace, size_t scan_memory = 256 << 20) {
+    OrphanSweeper sweeper(backends(), {grace, std::chrono::seconds(3600), scan_memory});
     return sweeper.RunOnce().value();
   }
   uint64_t LiveNeedles() { return store->Stats().at(0).needles; }
+
+ private:
+  NeedleKey direct_needles_ = 0;
 };
 
 TEST_CASE("a pass frees old needles that no object or part names, and nothing else") {
@@ -150,6 +160,46 @@ TEST_CASE("the freed needles are garbage to compaction, and durably so") {
   CHECK(v.needles == 1);
   CHECK(v.garbage_ratio == 0);
   CHECK(f.Readable(kept));
+}
+
+TEST_CASE("volumes beyond the scan memory take more metadata scans, with the same outcome") {
+  // 2 live needles a volume; 16 bytes of scan memory hold 2 keys: one volume a scan.
+  for (size_t scan_memory : {size_t{256} << 20, size_t{16}}) {
+    CAPTURE(scan_memory);
+    Fixture f;
+    REQUIRE(f.store->CreateVolume(2).ok());
+    REQUIRE(f.store->CreateVolume(3).ok());
+    meta::Chunk a = f.NeedleIn(1, 100, 'a'), o1 = f.NeedleIn(1, 1000, 'o');
+    meta::Chunk x2 = f.NeedleIn(2, 200, 'x'), o2 = f.NeedleIn(2, 2000, 'o');
+    meta::Chunk x3 = f.NeedleIn(3, 300, 'x'), o3 = f.NeedleIn(3, 4000, 'o');
+    f.PutObject("a", {a});
+    f.PutObject("x", {x2, x3});  // one object over two volumes
+    f.clock.AdvanceMicros(2 * kHour);
+
+    OrphanSweepReport r = f.Sweep(std::chrono::hours(1), scan_memory);
+    CHECK(r.metadata_scans == (scan_memory == 16 ? 3 : 1));
+    CHECK(r.volumes == 3);
+    CHECK(r.volumes_skipped == 0);
+    CHECK(r.needles == 6);
+    CHECK(r.orphans == 3);
+    CHECK(r.orphan_bytes == 7000);
+    for (const auto& c : {a, x2, x3}) CHECK(f.Readable(c));
+    for (const auto& c : {o1, o2, o3}) CHECK_FALSE(f.Readable(c));
+  }
+}
+
+TEST_CASE("a volume with more needles than the scan memory holds is still swept, on its own") {
+  Fixture f;
+  meta::Chunk kept = f.NeedleIn(1, 10, 'k');
+  std::vector<meta::Chunk> orphans;
+  for (int i = 0; i < 5; i++) orphans.push_back(f.NeedleIn(1, 10, 'o'));
+  f.PutObject("k", {kept});
+  f.clock.AdvanceMicros(2 * kHour);
+  OrphanSweepReport r = f.Sweep(std::chrono::hours(1), 8);  // room for one key
+  CHECK(r.metadata_scans == 1);
+  CHECK(r.orphans == 5);
+  CHECK(f.Readable(kept));
+  for (const auto& c : orphans) CHECK_FALSE(f.Readable(c));
 }
 
 TEST_CASE("sealed volumes are skipped: they take no tombstones") {

@@ -134,6 +134,7 @@ std::string StatusText(const json::value& s) {
 std::string SweepText(const json::value& s) {
   return RenderFields({{"volumes swept", std::to_string(Uint(s, "volumes"))},
                        {"volumes skipped", std::to_string(Uint(s, "volumes_skipped"))},
+                       {"metadata scans", std::to_string(Uint(s, "metadata_scans"))},
                        {"needles examined", std::to_string(Uint(s, "needles"))},
                        {"orphans freed", std::to_string(Uint(s, "orphans"))},
                        {"bytes freed", HumanBytes(Uint(s, "orphan_bytes"))}});
