@@ -100,16 +100,27 @@ class OrphanSweepTest(unittest.TestCase):
         self.assertTrue(done["ETag"].endswith('-1"'))
         self.assertEqual(s3.get_object(Bucket="orphans", Key="open")["Body"].read(), part)
 
-        # The text form, once the young needle is old too: exactly it is freed.
+        # A bucket deleted while an upload in it is open (S3 allows that): nothing
+        # can reach the part any more, so its needle is freed once past the grace,
+        # and the upload's rows (upload, upload index, part) are deleted.
+        s3.create_bucket(Bucket="gone")
+        gone_up = s3.create_multipart_upload(Bucket="gone", Key="k")["UploadId"]
+        s3.upload_part(Bucket="gone", Key="k", UploadId=gone_up, PartNumber=1, Body=b"g" * 24)
+        s3.delete_bucket(Bucket="gone")
+
+        # The text form, once the young needle and the part are old too: exactly they go.
         time.sleep(3)
         text = admin_cli("orphans", "sweep")
         self.assertEqual(text, "volumes swept:    1\nvolumes skipped:  0\nmetadata scans:   1\n"
-                               "needles examined: 5\n"
-                               "orphans freed:    1\nbytes freed:      1000 B\n")
+                               "needles examined: 6\n"
+                               "orphans freed:    2\nbytes freed:      1.0 KiB\n"
+                               "dead bucket rows: 3\n")
         self.assertEqual(get_needle(young_key, 12), (404, b""))
+        self.assertEqual(SERVER.admin_ok("POST", "orphans/sweep")["deleted_bucket_rows"], 0)
 
         totals = SERVER.admin_ok("GET", "status")["orphan_sweep"]
-        self.assertEqual((totals["passes"], totals["orphans"], totals["orphan_bytes"]), (2, 2, 3 * MIB + 1000))
+        self.assertEqual((totals["passes"], totals["orphans"], totals["orphan_bytes"], totals["deleted_bucket_rows"]),
+                         (3, 3, 3 * MIB + 1024, 3))
         # The compaction worker takes the freed bytes back; what is left is the objects.
         live = 4096 + 9 * MIB + 5 * MIB
 

@@ -196,7 +196,8 @@ json::value SweepJson(const OrphanSweepReport& r) {
                       {"metadata_scans", r.metadata_scans},
                       {"needles", r.needles},
                       {"orphans", r.orphans},
-                      {"orphan_bytes", r.orphan_bytes}};
+                      {"orphan_bytes", r.orphan_bytes},
+                      {"deleted_bucket_rows", r.deleted_bucket_rows}};
 }
 
 // POST orphans/sweep: one pass now, answered with what it did.

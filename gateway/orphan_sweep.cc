@@ -41,6 +41,7 @@ OrphanSweepReport& OrphanSweepReport::operator+=(const OrphanSweepReport& o) {
   needles += o.needles;
   orphans += o.orphans;
   orphan_bytes += o.orphan_bytes;
+  deleted_bucket_rows += o.deleted_bucket_rows;
   return *this;
 }
 
@@ -87,6 +88,7 @@ std::vector<std::vector<VolumeStats>> OrphanSweeper::Groups(std::vector<VolumeSt
 
 Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
   std::lock_guard run(run_mu_);
+  const int64_t start = backends_.clock->NowMicros();
   OrphanSweepReport report;
   report.passes = 1;
   std::vector<VolumeStats> sweepable;
@@ -104,10 +106,24 @@ Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
                       << ", for " << groups[g].size() << " volume(s)";
     st = SweepGroup(groups[g], &report);
   }
+  if (st.ok() && !loop_.stopping()) st = DeleteRowsOfDeletedBuckets(start, &report);
   std::lock_guard lk(mu_);
   totals_ += report;  // what the groups before a failure freed counts too
   if (!st.ok()) return st;
   return report;
+}
+
+// A write commits at most grace/2 after its needles, which it wrote after
+// reading its bucket; so a grace after a bucket's deletion nothing more can
+// land under its id, and its marker may go once its rows are gone.
+Status OrphanSweeper::DeleteRowsOfDeletedBuckets(int64_t start, OrphanSweepReport* report) {
+  ASSIGN_OR_RETURN(meta::DeletedBucketCleanup done,
+                   backends_.meta->DeleteRowsOfDeletedBuckets(start - Micros(options_.grace)));
+  report->deleted_bucket_rows += done.rows;
+  if (done.rows > 0)
+    BALE_LOG(kInfo) << "orphan sweep: deleted " << done.rows << " row(s) left under the ids of "
+                    << done.buckets << " deleted bucket(s)";
+  return Status::Ok();
 }
 
 Status OrphanSweeper::SweepGroup(const std::vector<VolumeStats>& volumes,

@@ -17,6 +17,12 @@
 // OrphanSweepOptions::scan_memory: memory stays bounded however many objects
 // the store holds, at the price of one metadata scan per group.
 //
+// Then the pass deletes the metadata rows left under the ids of deleted
+// buckets: open uploads' rows (S3 deletes a bucket with open uploads) and any
+// object a write racing the deletion committed. No record there names a
+// needle the sweep keeps (a deleted bucket's rows are not references), so the
+// sweep freed their needles already, or will once they pass the grace.
+//
 // Why a record can never lose its needles: the scan sees every record
 // committed before T. A record committed after T names needles issued after
 // T − grace/2, because a write whose needles are older than grace/2 by its
@@ -59,6 +65,7 @@ struct OrphanSweepReport {
   uint64_t needles = 0;          // live needles looked at
   uint64_t orphans = 0;          // of them freed
   uint64_t orphan_bytes = 0;     // their data bytes
+  uint64_t deleted_bucket_rows = 0;  // metadata rows left under deleted buckets' ids, deleted
 
   OrphanSweepReport& operator+=(const OrphanSweepReport& o);
 };
@@ -84,6 +91,7 @@ class OrphanSweeper {
  private:
   std::vector<std::vector<VolumeStats>> Groups(std::vector<VolumeStats> volumes) const;
   Status SweepGroup(const std::vector<VolumeStats>& volumes, OrphanSweepReport* report);
+  Status DeleteRowsOfDeletedBuckets(int64_t start, OrphanSweepReport* report);
 
   const S3Backends backends_;
   const OrphanSweepOptions options_;

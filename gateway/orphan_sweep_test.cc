@@ -134,12 +134,15 @@ TEST_CASE("the needles of a deleted bucket's open uploads are freed: nothing can
   f.clock.AdvanceMicros(2 * kHour);
   CHECK(f.Sweep(std::chrono::hours(1)).orphans == 0);  // the bucket and its upload live
 
-  REQUIRE(f.meta->DeleteBucket("gone").ok());  // S3 deletes a bucket with open uploads
+  REQUIRE(f.meta->DeleteBucket("gone", f.clock.NowMicros()).ok());  // S3 deletes a bucket with open uploads
   OrphanSweepReport r = f.Sweep(std::chrono::hours(1));
   CHECK(r.orphans == 1);
   CHECK(r.orphan_bytes == 800);
+  CHECK(r.deleted_bucket_rows == 3);  // the upload's M and N rows, its part's P row
   CHECK_FALSE(f.Readable(part_chunk));
   CHECK(f.Readable(kept));
+  CHECK(f.Sweep(std::chrono::hours(1)).deleted_bucket_rows == 0);
+  CHECK(f.meta->GetObject("b", "kept").ok());
 }
 
 TEST_CASE("the freed needles are garbage to compaction, and durably so") {

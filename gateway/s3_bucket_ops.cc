@@ -109,7 +109,7 @@ Status HeadBucket(S3Request& r, const meta::BucketRecord& bucket) {
 }
 
 Status DeleteBucket(S3Request& r, const meta::BucketRecord& bucket) {
-  Status st = r.backends.meta->DeleteBucket(bucket.name);
+  Status st = r.backends.meta->DeleteBucket(bucket.name, r.backends.clock->NowMicros());
   if (st.reason() == "BucketNotEmpty") return ErrorStatus("BucketNotEmpty");  // AWS's wording
   RETURN_IF_ERROR(st);
   return r.SendEmpty(204);

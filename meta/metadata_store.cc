@@ -240,7 +240,7 @@ Status MetadataStore::PutBucket(const BucketRecord& bucket, const BucketConditio
   return TooMuchContention("update bucket " + PrintableKey(bucket.name));
 }
 
-Status MetadataStore::DeleteBucket(std::string_view name) {
+Status MetadataStore::DeleteBucket(std::string_view name, int64_t now_micros) {
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     ASSIGN_OR_RETURN(BucketRow current, ReadBucketRow(name));
     const uint64_t id = current.record.bucket_id;
@@ -255,13 +255,49 @@ Status MetadataStore::DeleteBucket(std::string_view name) {
     batch.Expect(rows::Bucket(name), current.bytes)
         .Delete(rows::Bucket(name))
         .Delete(rows::OwnerBucket(current.record.owner_user_id, name))
-        .Delete(rows::Usage(id));
+        .Delete(rows::Usage(id))
+        .Put(rows::DeletedBucket(id), rows::EncodeU64(static_cast<uint64_t>(now_micros)));
     Status st = kv_->Write(batch);
     buckets_.Invalidate(name);
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();
   }
   return TooMuchContention("delete bucket " + PrintableKey(name));
+}
+
+Result<DeletedBucketCleanup> MetadataStore::DeleteRowsOfDeletedBuckets(
+    int64_t settled_before_micros) {
+  constexpr size_t kRowsPerBatch = 1000;
+  DeletedBucketCleanup done;
+  std::vector<KvPair> markers;
+  RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, rows::kDeletedBuckets, [&](const KvPair& row) {
+    markers.push_back(row);
+    return Status::Ok();
+  }));
+  for (const KvPair& marker : markers) {
+    uint64_t id = 0, deleted_micros = 0;
+    if (!rows::DecodeU64(std::string_view(marker.key).substr(rows::kDeletedBuckets.size()), &id) ||
+        !rows::DecodeU64(marker.value, &deleted_micros))
+      return DataLossError("deleted-bucket row " + PrintableKey(marker.key) + " holds " +
+                           std::to_string(marker.value.size()) + " bytes (8 expected)");
+    done.buckets++;
+    for (const std::string& prefix : rows::BucketIdPrefixes(id)) {
+      const std::string end = rows::PrefixSuccessor(prefix);
+      for (;;) {
+        ASSIGN_OR_RETURN(std::vector<KvPair> left, kv_->Scan(prefix, end, kRowsPerBatch));
+        if (left.empty()) break;
+        KvBatch batch;
+        for (const KvPair& row : left) batch.Delete(row.key);
+        RETURN_IF_ERROR(kv_->Write(batch));
+        done.rows += left.size();
+      }
+    }
+    if (static_cast<int64_t>(deleted_micros) < settled_before_micros) {
+      RETURN_IF_ERROR(kv_->Write(KvBatch().Delete(marker.key)));
+      done.markers_removed++;
+    }
+  }
+  return done;
 }
 
 Result<std::vector<BucketRecord>> MetadataStore::ListBuckets(std::string_view owner_user_id) {

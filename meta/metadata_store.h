@@ -48,6 +48,13 @@ struct MetadataStoreOptions {
   size_t cache_entries = 65536;
 };
 
+// What DeleteRowsOfDeletedBuckets did.
+struct DeletedBucketCleanup {
+  uint64_t buckets = 0;  // deleted buckets looked at (markers found)
+  uint64_t rows = 0;     // rows deleted under their ids
+  uint64_t markers_removed = 0;
+};
+
 struct ListObjectsOptions {
   std::string prefix;
   std::string delimiter;    // empty: no common prefixes
@@ -138,7 +145,18 @@ class MetadataStore {
   // created again by someone else since it was read.
   using BucketCondition = std::function<Status(const BucketRecord& current)>;
   Status PutBucket(const BucketRecord& bucket, const BucketCondition& condition = nullptr);
-  Status DeleteBucket(std::string_view name);
+  // Refuses a bucket with objects (BucketNotEmpty). Open uploads do not stop
+  // it (S3 deletes them with the bucket); their rows, and any row a write
+  // racing the deletion commits under the old bucket id, are left behind with
+  // a marker saying the id died at `now_micros`, for DeleteRowsOfDeletedBuckets.
+  Status DeleteBucket(std::string_view name, int64_t now_micros);
+  // Deletes every row left under the id of a deleted bucket (usage counters,
+  // objects, uploads, parts, upload index). A marker is removed too, once its
+  // rows are gone, when the bucket was deleted before `settled_before_micros`:
+  // the caller's promise that no write can commit under that id any more
+  // (the gateway refuses commits whose data is older than half the orphan
+  // grace, so it passes now − grace). Other markers stay for the next call.
+  Result<DeletedBucketCleanup> DeleteRowsOfDeletedBuckets(int64_t settled_before_micros);
   Result<std::vector<BucketRecord>> ListBuckets(std::string_view owner_user_id);  // by name
   Result<std::vector<BucketRecord>> ListAllBuckets();                            // by name
   // The bucket's counters, kept exact by PutObject and DeleteObject.

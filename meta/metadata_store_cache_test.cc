@@ -156,7 +156,7 @@ TEST_CASE("every write through the store is seen by the next read") {
   // A bucket deleted and made again has a new id: objects go under it.
   warm();
   const uint64_t old_id = store->GetBucket("photos").value().bucket_id;
-  REQUIRE(store->DeleteBucket("photos").ok());
+  REQUIRE(store->DeleteBucket("photos", 1).ok());
   CHECK(store->GetBucket("photos").status().reason() == "NoSuchBucket");
   CHECK(store->PutObject("photos", MakeObject("k", 1)).status().reason() == "NoSuchBucket");
   const BucketRecord again = store->CreateBucket(MakeBucket("photos", "bob")).value();
@@ -167,7 +167,7 @@ TEST_CASE("every write through the store is seen by the next read") {
 
   // Deleting a user deletes its keys: none of them still authenticates.
   REQUIRE(store->DeleteObject("photos", "k").ok());
-  REQUIRE(store->DeleteBucket("photos").ok());
+  REQUIRE(store->DeleteBucket("photos", 1).ok());
   warm();
   REQUIRE(store->DeleteUser("bob").ok());
   CHECK(store->GetUser("bob").status().code() == Code::kNotFound);
@@ -191,7 +191,7 @@ TEST_CASE("a record read before a racing write is not kept after it") {
   CHECK_FALSE(store->GetAccessKey("AKIA1").value().active);
 
   REQUIRE(store->CreateBucket(MakeBucket("photos", "alice")).ok());
-  kv.during_get = [&] { REQUIRE(store->DeleteBucket("photos").ok()); };
+  kv.during_get = [&] { REQUIRE(store->DeleteBucket("photos", 1).ok()); };
   CHECK(store->GetBucket("photos").ok());
   CHECK(store->GetBucket("photos").status().reason() == "NoSuchBucket");
 }

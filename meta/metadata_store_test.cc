@@ -85,7 +85,7 @@ TEST_CASE("keys listed by user, revoked; a user is deleted with its keys, not wh
     CHECK(store->GetUser("alice").ok());
     CHECK(store->GetAccessKey("AK2").ok());
 
-    REQUIRE(store->DeleteBucket("alices").ok());
+    REQUIRE(store->DeleteBucket("alices", 1).ok());
     REQUIRE(store->DeleteUser("alice").ok());
     CHECK(store->GetUser("alice").status().code() == Code::kNotFound);
     CHECK(store->GetAccessKey("AK2").status().code() == Code::kNotFound);
@@ -165,7 +165,7 @@ TEST_CASE("conditional bucket update sees the current record and writes nothing 
     CHECK(store->GetBucket("b").value().acl == CannedAcl::kPublicRead);
 
     // Deleted and created again by bob: alice's stale update must not land.
-    REQUIRE(store->DeleteBucket("b").ok());
+    REQUIRE(store->DeleteBucket("b", 1).ok());
     REQUIRE(store->CreateBucket(MakeBucket("b", "bob")).ok());
     update.acl = CannedAcl::kPrivate;
     CHECK(store->PutBucket(update, unchanged).reason() == "ConditionalRequestConflict");
@@ -180,13 +180,13 @@ TEST_CASE("delete bucket: not while an object is in it; a new bucket of the name
     auto store = OpenStore(kv);
     REQUIRE(store->CreateBucket(MakeBucket("b", "alice")).ok());
     REQUIRE(store->PutObject("b", MakeObject("k", 10)).ok());
-    Status st = store->DeleteBucket("b");
+    Status st = store->DeleteBucket("b", 1);
     CHECK(st.code() == Code::kFailedPrecondition);
     CHECK(st.reason() == "BucketNotEmpty");
     REQUIRE(store->DeleteObject("b", "k").ok());
-    REQUIRE(store->DeleteBucket("b").ok());
+    REQUIRE(store->DeleteBucket("b", 1).ok());
     CHECK(store->GetBucket("b").status().reason() == "NoSuchBucket");
-    CHECK(store->DeleteBucket("b").reason() == "NoSuchBucket");
+    CHECK(store->DeleteBucket("b", 1).reason() == "NoSuchBucket");
     CHECK(store->ListBuckets("alice").value().empty());
     CHECK(store->GetObject("b", "k").status().reason() == "NoSuchBucket");
     CHECK(store->PutObject("b", MakeObject("k", 1)).status().reason() == "NoSuchBucket");
@@ -201,7 +201,96 @@ TEST_CASE("delete bucket: not while an object is in it; a new bucket of the name
     CHECK(store->GetObject("b", "ghost").status().reason() == "NoSuchKey");
     CHECK(store->ListObjects("b", {}).value().objects.empty());
     CHECK(store->GetUsage("b").value() == UsageRecord{0, 0});
-    REQUIRE(store->DeleteBucket("b").ok());
+    REQUIRE(store->DeleteBucket("b", 1).ok());
+  });
+}
+
+// Every row whose key starts with `prefix`.
+size_t RowsWithPrefix(KvStore& kv, std::string_view prefix) {
+  return kv.Scan(prefix, rows::PrefixSuccessor(prefix), 1'000'000).value().size();
+}
+
+size_t RowsOfBucketId(KvStore& kv, uint64_t id) {
+  size_t n = 0;
+  for (const std::string& prefix : rows::BucketIdPrefixes(id)) n += RowsWithPrefix(kv, prefix);
+  return n;
+}
+
+TEST_CASE("rows left under a deleted bucket's id are deleted; its marker once settled") {
+  ForEachKvEngine([](KvStore& kv) {
+    auto store = OpenStore(kv);
+    const uint64_t dead = store->CreateBucket(MakeBucket("b", "alice")).value().bucket_id;
+    UploadRecord upload;
+    upload.upload_id = "0123456789abcdef0123456789abcdef";
+    upload.key = "open";
+    REQUIRE(store->CreateUpload("b", upload).ok());
+    PartRecord part;
+    part.part_number = 1;
+    part.size = 5;
+    part.etag = "0123456789abcdef0123456789abcdef";
+    part.chunks = {Chunk{1, 77, 1, 5}};
+    REQUIRE(store->PutPart("b", upload.upload_id, part).ok());
+    REQUIRE(store->DeleteBucket("b", 1000).ok());  // an open upload does not stop it
+    CHECK(kv.Get(rows::DeletedBucket(dead)).value() == rows::EncodeU64(1000));
+
+    // 2,500 objects committed by writes racing the delete, and their counters.
+    for (int i = 0; i < 2500; i++) {
+      const int64_t add[] = {1, 1};
+      REQUIRE(kv.Write(KvBatch()
+                           .Put(rows::Object(dead, "late" + std::to_string(i)),
+                                EncodeObject(MakeObject("", 1)))
+                           .AddToCounters(rows::Usage(dead), add))
+                  .ok());
+    }
+    // C, 2,500 O, M, P and N rows.
+    REQUIRE(RowsOfBucketId(kv, dead) == 2504);
+
+    // Live buckets, one of them of the same name, keep every row.
+    const uint64_t again = store->CreateBucket(MakeBucket("b", "bob")).value().bucket_id;
+    REQUIRE(store->PutObject("b", MakeObject("x", 3)).ok());
+    REQUIRE(store->CreateBucket(MakeBucket("keep", "alice")).ok());
+    REQUIRE(store->PutObject("keep", MakeObject("k", 4)).ok());
+    REQUIRE(store->CreateUpload("keep", upload).ok());
+    REQUIRE(store->PutPart("keep", upload.upload_id, part).ok());
+    const size_t live_rows = RowsOfBucketId(kv, again) + RowsOfBucketId(kv, again + 1);
+    CHECK(live_rows == 2 + 5);  // C O; C O M P N
+
+    // Deleted at 1000: not settled before 1000, so the marker stays.
+    DeletedBucketCleanup done = store->DeleteRowsOfDeletedBuckets(1000).value();
+    CHECK(done.buckets == 1);
+    CHECK(done.rows == 2504);
+    CHECK(done.markers_removed == 0);
+    CHECK(RowsOfBucketId(kv, dead) == 0);
+    CHECK(RowsWithPrefix(kv, rows::kDeletedBuckets) == 1);
+    CHECK(RowsOfBucketId(kv, again) + RowsOfBucketId(kv, again + 1) == live_rows);
+    CHECK(store->GetObject("b", "x").value().size == 3);
+    CHECK(store->GetUsage("b").value() == UsageRecord{3, 1});
+    CHECK(store->GetObject("keep", "k").value().size == 4);
+    CHECK(store->ListParts("keep", upload.upload_id, 0, 10).value().parts.size() == 1);
+
+    // One more racing row; settled now: its rows and then the marker go.
+    REQUIRE(kv.Write(KvBatch().Put(rows::Object(dead, "later"), EncodeObject(MakeObject("", 1))))
+                .ok());
+    done = store->DeleteRowsOfDeletedBuckets(1001).value();
+    CHECK(done.buckets == 1);
+    CHECK(done.rows == 1);
+    CHECK(done.markers_removed == 1);
+    CHECK(RowsWithPrefix(kv, rows::kDeletedBuckets) == 0);
+    CHECK(RowsOfBucketId(kv, dead) == 0);
+
+    done = store->DeleteRowsOfDeletedBuckets(2000).value();
+    CHECK((done.buckets == 0 && done.rows == 0 && done.markers_removed == 0));
+    CHECK(RowsOfBucketId(kv, again) + RowsOfBucketId(kv, again + 1) == live_rows);
+  });
+}
+
+TEST_CASE("a malformed deleted-bucket marker is DATA_LOSS, naming it") {
+  ForEachKvEngine([](KvStore& kv) {
+    auto store = OpenStore(kv);
+    REQUIRE(kv.Write(KvBatch().Put(rows::DeletedBucket(7), "abc")).ok());
+    Status st = store->DeleteRowsOfDeletedBuckets(0).status();
+    CHECK(st.code() == Code::kDataLoss);
+    CHECK(st.message().find("holds 3 bytes (8 expected)") != std::string::npos);
   });
 }
 

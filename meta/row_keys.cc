@@ -7,6 +7,7 @@ namespace {
 
 constexpr char kOwnerBucketsTag = 'I';
 constexpr char kUsageTag = 'C';
+constexpr char kDeletedBucketTag = 'D';
 constexpr char kObjectsTag = 'O';
 constexpr char kUploadsTag = 'M';
 constexpr char kPartsTag = 'P';
@@ -40,6 +41,15 @@ std::string OwnerBucket(std::string_view owner_user_id, std::string_view bucket_
 }
 
 std::string Usage(uint64_t bucket_id) { return Tagged(kUsageTag, EncodeU64(bucket_id)); }
+std::string DeletedBucket(uint64_t bucket_id) {
+  return Tagged(kDeletedBucketTag, EncodeU64(bucket_id));
+}
+std::vector<std::string> BucketIdPrefixes(uint64_t bucket_id) {
+  std::vector<std::string> prefixes;
+  for (char tag : {kUsageTag, kObjectsTag, kUploadsTag, kPartsTag, kUploadIndexTag})
+    prefixes.push_back(Tagged(tag, EncodeU64(bucket_id)));
+  return prefixes;
+}
 std::string Objects(uint64_t bucket_id) { return Tagged(kObjectsTag, EncodeU64(bucket_id)); }
 std::string Object(uint64_t bucket_id, std::string_view key) {
   return Objects(bucket_id).append(key);

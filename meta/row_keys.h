@@ -9,6 +9,8 @@
 //   B <bucket name>            BucketRecord
 //   I <owner user id> 00 <bucket name>   empty: the owner's bucket index
 //   C <bucket id: u64 BE>      usage counters (bytes, objects)
+//   D <bucket id: u64 BE>      deleted: when (u64 BE micros); its C, O, M, P and N rows
+//                              are left for MetadataStore::DeleteRowsOfDeletedBuckets
 //   O <bucket id: u64 BE> <object key>   ObjectRecord
 //   M <bucket id: u64 BE> <upload id>    UploadRecord
 //   P <bucket id: u64 BE> <upload id> 00 <part number: u32 BE>   PartRecord
@@ -30,6 +32,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bale::meta::rows {
 
@@ -40,6 +43,7 @@ inline constexpr std::string_view kAccessKeys = "K";
 inline constexpr std::string_view kBuckets = "B";
 inline constexpr std::string_view kAllObjects = "O";  // every bucket's object rows
 inline constexpr std::string_view kAllParts = "P";    // every upload's part rows
+inline constexpr std::string_view kDeletedBuckets = "D";  // every deleted bucket's marker
 
 std::string User(std::string_view user_id);
 std::string AccessKey(std::string_view access_key_id);
@@ -47,6 +51,10 @@ std::string Bucket(std::string_view name);
 std::string OwnerBuckets(std::string_view owner_user_id);  // prefix of the owner's index rows
 std::string OwnerBucket(std::string_view owner_user_id, std::string_view bucket_name);
 std::string Usage(uint64_t bucket_id);
+std::string DeletedBucket(uint64_t bucket_id);
+// The prefixes of every row family keyed by bucket id (C, O, M, P, N), for
+// one bucket id.
+std::vector<std::string> BucketIdPrefixes(uint64_t bucket_id);
 std::string Objects(uint64_t bucket_id);  // prefix of the bucket's object rows
 std::string Object(uint64_t bucket_id, std::string_view key);
 std::string Upload(uint64_t bucket_id, std::string_view upload_id);

@@ -137,7 +137,8 @@ std::string SweepText(const json::value& s) {
                        {"metadata scans", std::to_string(Uint(s, "metadata_scans"))},
                        {"needles examined", std::to_string(Uint(s, "needles"))},
                        {"orphans freed", std::to_string(Uint(s, "orphans"))},
-                       {"bytes freed", HumanBytes(Uint(s, "orphan_bytes"))}});
+                       {"bytes freed", HumanBytes(Uint(s, "orphan_bytes"))},
+                       {"dead bucket rows", std::to_string(Uint(s, "deleted_bucket_rows"))}});
 }
 
 Status SweepOrphans(CommandContext& ctx) {
