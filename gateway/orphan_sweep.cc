@@ -113,9 +113,12 @@ Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
   return report;
 }
 
-// A write commits at most grace/2 after its needles, which it wrote after
-// reading its bucket; so a grace after a bucket's deletion nothing more can
-// land under its id, and its marker may go once its rows are gone.
+// A write of data commits at most grace/2 after its needles, which it wrote
+// before reading its bucket; so a grace after a bucket's deletion no such
+// write can land under its id, and the marker may go once its rows are gone.
+// (A CreateMultipartUpload racing the deletion writes no needle and commits
+// right after its read; were one stalled past the grace, what it left would
+// be an unreachable row naming no needle.)
 Status OrphanSweeper::DeleteRowsOfDeletedBuckets(int64_t start, OrphanSweepReport* report) {
   ASSIGN_OR_RETURN(meta::DeletedBucketCleanup done,
                    backends_.meta->DeleteRowsOfDeletedBuckets(start - Micros(options_.grace)));
