@@ -131,5 +131,20 @@ class OrphanSweepTest(unittest.TestCase):
         self.assertEqual(s3.get_object(Bucket="orphans", Key="large")["Body"].read(), large)
 
 
+class NoGraceTest(unittest.TestCase):
+    def test_no_pass_runs_without_a_grace(self):
+        # --orphan-grace 0 refuses no write for its age, so a pass could free
+        # the needles of a write being committed: the admin API runs none.
+        server = Server(["--orphan-grace", "0"])
+        server.start()
+        try:
+            status, doc = server.admin("POST", "orphans/sweep")
+            self.assertEqual((status, doc["error"]["code"]), (400, "InvalidRequest"), doc)
+            self.assertEqual(doc["error"]["message"], "This server runs no orphan sweep (--orphan-grace 0).")
+            self.assertIsNone(server.admin_ok("GET", "status")["orphan_sweep"])
+        finally:
+            server.stop()
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -87,6 +87,9 @@ std::vector<std::vector<VolumeStats>> OrphanSweeper::Groups(std::vector<VolumeSt
 }
 
 Result<OrphanSweepReport> OrphanSweeper::RunOnce() {
+  // Without a grace a pass would free the needles of writes not yet committed.
+  if (options_.grace.count() <= 0)
+    return FailedPreconditionError("the orphan sweep needs a grace above 0 (--orphan-grace)");
   std::lock_guard run(run_mu_);
   const int64_t start = backends_.clock->NowMicros();
   OrphanSweepReport report;

@@ -84,7 +84,8 @@ class OrphanSweeper {
 
   void Start();
   void Stop();  // a pass under way stops before its next volume
-  // One pass now, on the caller's thread; what it did.
+  // One pass now, on the caller's thread; what it did. FAILED_PRECONDITION
+  // with a grace of 0: it would free the needles of writes being committed.
   Result<OrphanSweepReport> RunOnce();
   OrphanSweepReport totals() const;  // every pass since construction
 

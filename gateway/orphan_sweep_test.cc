@@ -205,6 +205,18 @@ TEST_CASE("a volume with more needles than the scan memory holds is still swept,
   for (const auto& c : orphans) CHECK_FALSE(f.Readable(c));
 }
 
+TEST_CASE("with no grace no pass runs: it would free the needles of writes being committed") {
+  Fixture f;
+  meta::Chunk in_flight = f.Needle(100, 'w');  // written, its record not yet committed
+  f.clock.AdvanceMicros(2 * kHour);
+  OrphanSweeper sweeper(f.backends(), {std::chrono::seconds(0), std::chrono::seconds(3600)});
+  auto r = sweeper.RunOnce();
+  CHECK(r.status().code() == Code::kFailedPrecondition);
+  CHECK(r.status().message() == "the orphan sweep needs a grace above 0 (--orphan-grace)");
+  CHECK(f.Readable(in_flight));
+  CHECK(sweeper.totals().passes == 0);
+}
+
 TEST_CASE("sealed volumes are skipped: they take no tombstones") {
   Fixture f;
   meta::Chunk orphan = f.Needle(100, 'o');

@@ -189,7 +189,9 @@ int RunServe(const ServeOptions& o) {
   s3::S3Backends backends{metadata->get(), store->get(), directory->get(), Clock::Real(),
                           &compactor, &erasure};
   s3::OrphanSweeper sweeper(backends, {so.orphan_grace, o.orphan_interval});
-  backends.sweeper = &sweeper;
+  // With --orphan-grace 0 writes are not refused for their age, so no pass may
+  // run, not even one asked for through the admin API.
+  if (o.orphan_grace.count() > 0) backends.sweeper = &sweeper;
   s3::UploadReaper reaper(backends, {o.upload_expiry, std::min(o.upload_expiry / 4 + std::chrono::seconds(1),
                                                                std::chrono::seconds(3600))});
   s3::S3Service service(backends, so);
