@@ -67,13 +67,28 @@ Result<std::unique_ptr<MetadataStore>> MetadataStore::Open(KvStore* kv,
   return std::unique_ptr<MetadataStore>(new MetadataStore(kv, options));
 }
 
+// Every write of this class goes through here. Whatever the outcome (a failed
+// write's is unknown), the cached records of the rows it names are dropped, so
+// the next read of them goes to the engine.
+Status MetadataStore::Write(const KvBatch& batch) {
+  Status st = kv_->Write(batch);
+  for (const KvBatch::Mutation& m : batch.mutations()) {
+    std::string_view key = m.key;
+    if (key.starts_with(rows::kUsers))
+      users_.Invalidate(key.substr(rows::kUsers.size()));
+    else if (key.starts_with(rows::kAccessKeys))
+      access_keys_.Invalidate(key.substr(rows::kAccessKeys.size()));
+    else if (key.starts_with(rows::kBuckets))
+      buckets_.Invalidate(key.substr(rows::kBuckets.size()));
+  }
+  return st;
+}
+
 // ----- Users and access keys -----
 
 Status MetadataStore::PutUser(const UserRecord& user) {
   RETURN_IF_ERROR(ValidateUserId(user.user_id));
-  Status st = kv_->Write(KvBatch().Put(rows::User(user.user_id), EncodeUser(user)));
-  users_.Invalidate(user.user_id);
-  return st;
+  return Write(KvBatch().Put(rows::User(user.user_id), EncodeUser(user)));
 }
 
 Result<UserRecord> MetadataStore::GetUser(std::string_view user_id) {
@@ -97,10 +112,7 @@ Result<std::vector<UserRecord>> MetadataStore::ListUsers() {
 Status MetadataStore::PutAccessKey(const AccessKeyRecord& key) {
   if (key.access_key_id.empty()) return InvalidArgumentError("empty access key id");
   RETURN_IF_ERROR(GetUser(key.user_id).status().WithContext("access key's user"));
-  Status st =
-      kv_->Write(KvBatch().Put(rows::AccessKey(key.access_key_id), EncodeAccessKey(key)));
-  access_keys_.Invalidate(key.access_key_id);
-  return st;
+  return Write(KvBatch().Put(rows::AccessKey(key.access_key_id), EncodeAccessKey(key)));
 }
 
 Result<AccessKeyRecord> MetadataStore::GetAccessKey(std::string_view access_key_id) {
@@ -131,8 +143,7 @@ Status MetadataStore::DeleteAccessKey(std::string_view access_key_id) {
     if (!bytes.has_value())
       return NotFoundError("no access key " + PrintableKey(access_key_id))
           .WithReason("NoSuchAccessKey");
-    Status st = kv_->Write(KvBatch().Expect(row, bytes).Delete(row));
-    access_keys_.Invalidate(access_key_id);
+    Status st = Write(KvBatch().Expect(row, bytes).Delete(row));
     if (!IsConditionFailed(st)) return st;  // else replaced meanwhile: look again
     std::this_thread::yield();
   }
@@ -155,9 +166,7 @@ Status MetadataStore::DeleteUser(std::string_view user_id) {
     KvBatch batch;
     batch.Expect(row, user).Delete(row);
     for (const auto& k : keys) batch.Delete(rows::AccessKey(k.access_key_id));
-    Status st = kv_->Write(batch);
-    users_.Invalidate(user_id);
-    access_keys_.InvalidateAll();
+    Status st = Write(batch);
     if (!IsConditionFailed(st)) return st;  // else changed meanwhile: look again
     std::this_thread::yield();
   }
@@ -200,8 +209,7 @@ Result<BucketRecord> MetadataStore::CreateBucket(const BucketRecord& bucket) {
   batch.Expect(rows::Bucket(record.name), std::nullopt)
       .Put(rows::Bucket(record.name), EncodeBucket(record))
       .Put(rows::OwnerBucket(record.owner_user_id, record.name), "");
-  Status st = kv_->Write(batch);
-  buckets_.Invalidate(record.name);
+  Status st = Write(batch);
   if (st.ok()) return record;
   if (!IsConditionFailed(st)) return st;
   // Someone holds the name (the id just taken is skipped: ids need only be unique).
@@ -232,8 +240,7 @@ Status MetadataStore::PutBucket(const BucketRecord& bucket, const BucketConditio
       batch.Delete(rows::OwnerBucket(current.record.owner_user_id, bucket.name))
           .Put(rows::OwnerBucket(next.owner_user_id, bucket.name), "");
     }
-    Status st = kv_->Write(batch);
-    buckets_.Invalidate(bucket.name);
+    Status st = Write(batch);
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();
   }
@@ -257,8 +264,7 @@ Status MetadataStore::DeleteBucket(std::string_view name, int64_t now_micros) {
         .Delete(rows::OwnerBucket(current.record.owner_user_id, name))
         .Delete(rows::Usage(id))
         .Put(rows::DeletedBucket(id), rows::EncodeU64(static_cast<uint64_t>(now_micros)));
-    Status st = kv_->Write(batch);
-    buckets_.Invalidate(name);
+    Status st = Write(batch);
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();
   }
@@ -288,12 +294,12 @@ Result<DeletedBucketCleanup> MetadataStore::DeleteRowsOfDeletedBuckets(
         if (left.empty()) break;
         KvBatch batch;
         for (const KvPair& row : left) batch.Delete(row.key);
-        RETURN_IF_ERROR(kv_->Write(batch));
+        RETURN_IF_ERROR(Write(batch));
         done.rows += left.size();
       }
     }
     if (static_cast<int64_t>(deleted_micros) < settled_before_micros) {
-      RETURN_IF_ERROR(kv_->Write(KvBatch().Delete(marker.key)));
+      RETURN_IF_ERROR(Write(KvBatch().Delete(marker.key)));
       done.markers_removed++;
     }
   }

@@ -235,6 +235,8 @@ class MetadataStore {
   };
   Result<BucketRow> ReadBucketRow(std::string_view name);
   Result<uint64_t> NextBucketId();
+  // kv_->Write, then the caches drop the records of the rows it names.
+  Status Write(const KvBatch& batch);
 
   KvStore* kv_;
   RecordCache<AccessKeyRecord> access_keys_;

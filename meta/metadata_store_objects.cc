@@ -79,7 +79,7 @@ Result<std::optional<ObjectRecord>> MetadataStore::PutObject(std::string_view bu
     KvBatch batch;
     batch.Expect(row, old.bytes).Put(row, encoded);
     AddUsageDelta(b.bucket_id, old.record, object, &batch);
-    Status st = kv_->Write(batch);
+    Status st = Write(batch);
     if (st.ok()) return std::move(old.record);
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();
@@ -111,7 +111,7 @@ Result<ObjectRecord> MetadataStore::DeleteObject(std::string_view bucket, std::s
     KvBatch batch;
     batch.Expect(row, old.bytes).Delete(row);
     AddUsageDelta(b.bucket_id, old.record, std::nullopt, &batch);
-    Status st = kv_->Write(batch);
+    Status st = Write(batch);
     if (st.ok()) return std::move(*old.record);
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();

@@ -105,7 +105,7 @@ Status MetadataStore::CreateUpload(std::string_view bucket, const UploadRecord& 
   const std::string index_row =
       rows::UploadByKey(b.bucket_id, upload.key, upload.initiated_micros, upload.upload_id);
   Status st =
-      kv_->Write(KvBatch().Expect(row, std::nullopt).Put(row, encoded).Put(index_row, encoded));
+      Write(KvBatch().Expect(row, std::nullopt).Put(row, encoded).Put(index_row, encoded));
   if (IsConditionFailed(st))
     return AlreadyExistsError("upload " + PrintableKey(upload.upload_id) + " exists");
   return st;
@@ -141,7 +141,7 @@ Result<std::optional<PartRecord>> MetadataStore::PutPart(std::string_view bucket
     }
     KvBatch batch;
     batch.Expect(upload_row, upload.bytes).Expect(row, old_bytes).Put(row, encoded);
-    Status st = kv_->Write(batch);
+    Status st = Write(batch);
     if (st.ok()) return old;
     if (!IsConditionFailed(st)) return st;
     std::this_thread::yield();
@@ -180,7 +180,7 @@ Result<std::vector<PartRecord>> MetadataStore::DeleteUpload(std::string_view buc
     ASSIGN_OR_RETURN(PartRows parts, ReadPartRows(*kv_, b.bucket_id, upload_id));
     KvBatch batch;
     DeleteRows(b.bucket_id, upload, upload_row, parts, &batch);
-    Status st = kv_->Write(batch);
+    Status st = Write(batch);
     if (st.ok()) {
       RETURN_IF_ERROR(SweepStragglers(*kv_, b.bucket_id, upload_id, &parts.records));
       return std::move(parts.records);
@@ -220,7 +220,7 @@ Result<CompletedUpload> MetadataStore::CompleteUpload(std::string_view bucket,
                                  (done.replaced ? static_cast<int64_t>(done.replaced->size) : 0),
                              done.replaced ? 0 : 1};
     if (delta[0] != 0 || delta[1] != 0) batch.AddToCounters(rows::Usage(b.bucket_id), delta);
-    Status st = kv_->Write(batch);
+    Status st = Write(batch);
     if (st.ok()) {
       done.parts = std::move(parts.records);
       RETURN_IF_ERROR(SweepStragglers(*kv_, b.bucket_id, upload_id, &done.parts));

@@ -2,8 +2,8 @@
 // (access keys, users, buckets), kept in memory so that a request does one
 // KvStore read (its object row) instead of four or five.
 //
-// Exact within one process: every MetadataStore write to a cached row calls
-// Invalidate after its KvStore write, and a reader only keeps what it read if
+// Exact within one process: every MetadataStore write goes through one
+// method that, after the KvStore write, invalidates each cached row it names, and a reader only keeps what it read if
 // no invalidation happened since it began reading (the generation check), so
 // a row read before a write can never be cached after it. A read that starts
 // after a write returned sees the write. Several processes writing one
@@ -61,12 +61,6 @@ class RecordCache {
     std::lock_guard lock(mu_);
     ++generation_;
     if (auto it = entries_.find(key); it != entries_.end()) entries_.erase(it);
-  }
-
-  void InvalidateAll() {
-    std::lock_guard lock(mu_);
-    ++generation_;
-    entries_.clear();
   }
 
   size_t size() const {
