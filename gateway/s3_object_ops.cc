@@ -329,7 +329,8 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
       ASSIGN_OR_RETURN(std::string data, ReadChunk(r.backends, c));
       uint64_t from = std::max(first, chunk_start) - chunk_start;
       uint64_t to = std::min(first + length, chunk_end) - chunk_start;
-      if (from > 0 || to < data.size()) data = data.substr(from, to - from);
+      data.resize(to);  // in place: the buffer goes back to the pool after the send
+      data.erase(0, from);
       // Returns while it goes out: the next chunk is read meanwhile.
       RETURN_IF_ERROR(r.sink.WriteOwned(std::move(data)));
     }

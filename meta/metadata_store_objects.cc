@@ -123,10 +123,9 @@ Status MetadataStore::ForEachReferencedChunk(const std::function<void(const Chun
   std::set<uint64_t> live;
   ASSIGN_OR_RETURN(std::vector<BucketRecord> buckets, ListAllBuckets());
   for (const BucketRecord& b : buckets) live.insert(b.bucket_id);
-  // Object and part rows start with their family's letter and the bucket id.
   auto in_live_bucket = [&](std::string_view key) {
     uint64_t id = 0;
-    return key.size() >= 9 && rows::DecodeU64(key.substr(1, 8), &id) && live.count(id) > 0;
+    return rows::BucketIdOfRow(key, &id) && live.count(id) > 0;
   };
   RETURN_IF_ERROR(ForEachRowWithPrefix(*kv_, rows::kAllParts, [&](const KvPair& row) -> Status {
     if (!in_live_bucket(row.key)) return Status::Ok();

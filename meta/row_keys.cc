@@ -101,6 +101,10 @@ std::string EncodeU64(uint64_t v) {
   return out;
 }
 
+bool BucketIdOfRow(std::string_view row, uint64_t* bucket_id) {
+  return row.size() >= 9 && DecodeU64(row.substr(1, 8), bucket_id);
+}
+
 bool DecodeU64(std::string_view bytes, uint64_t* v) {
   if (bytes.size() != 8) return false;
   *v = 0;

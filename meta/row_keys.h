@@ -68,6 +68,10 @@ std::string UploadsOfKey(uint64_t bucket_id, std::string_view key);
 std::string UploadByKey(uint64_t bucket_id, std::string_view key, int64_t initiated_micros,
                         std::string_view upload_id);
 
+// The bucket id of a row of a family keyed by one (C, D, O, M, P, N: a
+// letter, then the id); false when `row` is too short to hold one.
+bool BucketIdOfRow(std::string_view row, uint64_t* bucket_id);
+
 // u64 big-endian, as in bucket ids; false when `bytes` is not 8 bytes.
 std::string EncodeU64(uint64_t v);
 bool DecodeU64(std::string_view bytes, uint64_t* v);

@@ -20,6 +20,11 @@ TEST_CASE("row keys are exactly as documented") {
   CHECK(DecodeU64(EncodeU64(0xFEDCBA9876543210ull), &v));
   CHECK(v == 0xFEDCBA9876543210ull);
   CHECK_FALSE(DecodeU64("short", &v));
+  CHECK(BucketIdOfRow(Object(0x0102, "k"), &v));
+  CHECK(v == 0x0102);
+  CHECK(BucketIdOfRow(DeletedBucket(7), &v));
+  CHECK(v == 7);
+  CHECK_FALSE(BucketIdOfRow("O\0\0", &v));
 }
 
 TEST_CASE("prefix successor") {

@@ -10,7 +10,6 @@ namespace {
 
 // Bytes asked for when waiting for the first byte of a request.
 constexpr size_t kFirstReadBytes = 16 << 10;
-// After drain_timeout, how long closed connections get to wind down.
 // After the drain timeout, how often the stop says what it still waits for.
 constexpr std::chrono::seconds kStuckReportInterval{10};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};

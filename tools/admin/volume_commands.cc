@@ -268,7 +268,8 @@ std::vector<Command> VolumeCommands() {
        "Runs one pass of the server's orphan sweep (it also runs every --orphan-interval):\n"
        "needles older than --orphan-grace that no record names (left by a crash between\n"
        "writing data and committing its record, or a delete whose tombstone was lost) are\n"
-       "freed, and the compaction worker then returns their space.",
+       "freed, and the compaction worker then returns their space. The pass also deletes\n"
+       "the metadata rows left under deleted buckets (their open uploads' rows, say).",
        "bale admin orphans sweep",
        0,
        {},
