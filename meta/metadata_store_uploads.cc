@@ -200,7 +200,16 @@ Result<CompletedUpload> MetadataStore::CompleteUpload(std::string_view bucket,
     ASSIGN_OR_RETURN(UploadRow upload, ReadUploadRow(*kv_, b.bucket_id, upload_id));
     ASSIGN_OR_RETURN(PartRows parts, ReadPartRows(*kv_, b.bucket_id, upload_id));
     CompletedUpload done;
-    ASSIGN_OR_RETURN(done.object, build(upload.record, parts.records));
+    auto built = build(upload.record, parts.records);
+    if (!built.ok()) {
+      // The parts were read after the upload: an abort in between leaves none.
+      // The builder's verdict stands only if the upload is still as read;
+      // otherwise look again (and find it gone: NoSuchUpload).
+      ASSIGN_OR_RETURN(std::optional<std::string> now, kv_->Get(upload_row));
+      if (now != upload.bytes) continue;
+      return built.status();
+    }
+    done.object = std::move(*built);
     done.object.key = upload.record.key;
     uint64_t chunk_bytes = 0;
     for (const Chunk& c : done.object.chunks) chunk_bytes += c.size;

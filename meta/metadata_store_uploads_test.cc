@@ -1,4 +1,5 @@
 // Multipart upload records and MetadataStore's upload operations.
+#include <functional>
 #include <random>
 #include <thread>
 
@@ -180,6 +181,45 @@ TEST_CASE("complete writes the object with usage, deletes upload and parts, retu
     CHECK(store->GetUpload("bkt", "id1").status().reason() == "NoSuchUpload");
     CHECK(kv.Scan("P", "Q", 10)->empty());
     CHECK(kv.Scan("M", "O", 10)->empty());  // upload and index rows
+  });
+}
+
+// Runs `before_scan` (once) before a Scan reaches the engine: a writer
+// slipping in between the upload row's read and the part rows' scan.
+class ScanHookKv : public KvStore {
+ public:
+  explicit ScanHookKv(KvStore& inner) : inner_(inner) {}
+  Result<std::optional<std::string>> Get(std::string_view key) override { return inner_.Get(key); }
+  Status Write(const KvBatch& batch) override { return inner_.Write(batch); }
+  Result<std::vector<KvPair>> Scan(std::string_view start, std::string_view end,
+                                   size_t limit) override {
+    if (before_scan) std::exchange(before_scan, nullptr)();
+    return inner_.Scan(start, end, limit);
+  }
+  std::function<void()> before_scan;
+
+ private:
+  KvStore& inner_;
+};
+
+TEST_CASE("a complete that loses to an abort between its reads is NoSuchUpload, not InvalidPart") {
+  ForEachKvEngine([](KvStore& engine) {
+    ScanHookKv kv(engine);
+    auto store = OpenWithBucket(kv);
+    REQUIRE(store->CreateUpload("bkt", MakeUpload("id1", "k")).ok());
+    REQUIRE(store->PutPart("bkt", "id1", MakePart(1, 5, 1)).ok());
+    kv.before_scan = [&] { REQUIRE(store->DeleteUpload("bkt", "id1").ok()); };
+    int builds = 0;
+    auto done = store->CompleteUpload(
+        "bkt", "id1",
+        [&](const UploadRecord&, const std::vector<PartRecord>& parts) -> Result<ObjectRecord> {
+          ++builds;
+          CHECK(parts.empty());  // the abort took them
+          return InvalidArgumentError("part 1 is missing").WithReason("InvalidPart");
+        });
+    CHECK(builds == 1);
+    CHECK(done.status().reason() == "NoSuchUpload");
+    CHECK(store->GetObject("bkt", "k").status().reason() == "NoSuchKey");
   });
 }
 
