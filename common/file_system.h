@@ -23,6 +23,10 @@
 
 namespace bale {
 
+// Offsets and lengths of File::WriteAtVDirect are multiples of this (it covers
+// logical block sizes up to 4 KiB).
+inline constexpr uint64_t kDirectIoAlignment = 4096;
+
 class File {
  public:
   virtual ~File() = default;
@@ -38,6 +42,14 @@ class File {
   // Writes `parts` back to back from `offset` (pwritev), or fails. The default
   // joins them and calls WriteAt.
   virtual Status WriteAtV(uint64_t offset, std::span<const std::string_view> parts);
+  // The same, past the page cache where the file system allows (O_DIRECT,
+  // through an aligned copy): for large data nobody is about to read, which
+  // would otherwise evict hot pages and cost a page-cache copy and its
+  // writeback. `offset` and the parts' total must be multiples of
+  // kDirectIoAlignment. Durable, as any write, only after Sync(). Where direct
+  // I/O is refused (tmpfs, say) it writes as WriteAtV does, which the default
+  // always does.
+  virtual Status WriteAtVDirect(uint64_t offset, std::span<const std::string_view> parts);
   // Makes every byte written so far durable (fdatasync).
   virtual Status Sync() = 0;
   virtual Status Truncate(uint64_t size) = 0;

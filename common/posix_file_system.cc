@@ -6,11 +6,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/file_system.h"
+#include "common/log.h"
 
 namespace bale {
 namespace {
@@ -30,10 +35,62 @@ size_t SkipDone(iovec* iov, size_t first, size_t count, size_t n) {
   return first;
 }
 
+// The aligned buffers direct writes copy through, kept for the next write:
+// about one per volume being written at once.
+class BouncePool {
+ public:
+  static constexpr size_t kBytes = size_t{1} << 20;
+  static constexpr size_t kKept = 8;
+
+  char* Take() {
+    {
+      std::lock_guard lk(mu_);
+      if (!free_.empty()) {
+        char* b = free_.back();
+        free_.pop_back();
+        return b;
+      }
+    }
+    void* p = nullptr;
+    if (::posix_memalign(&p, kDirectIoAlignment, kBytes) != 0) return nullptr;
+    return static_cast<char*>(p);
+  }
+  void GiveBack(char* b) {
+    {
+      std::lock_guard lk(mu_);
+      if (free_.size() < kKept) {
+        free_.push_back(b);
+        return;
+      }
+    }
+    ::free(b);
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<char*> free_;
+};
+
+BouncePool& Bounces() {
+  static BouncePool* pool = new BouncePool;  // never destroyed: writers may outlive statics
+  return *pool;
+}
+
+// Said once per process, not once per volume.
+void NoteDirectRefused(const std::string& path, int err) {
+  static std::atomic<bool> said{false};
+  if (said.exchange(true)) return;
+  BALE_LOG(kInfo) << "direct I/O refused on " << path << " (" << std::strerror(err)
+                  << "); large writes go through the page cache";
+}
+
 class PosixFile : public File {
  public:
   PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
-  ~PosixFile() override { ::close(fd_); }
+  ~PosixFile() override {
+    ::close(fd_);
+    if (direct_fd_ >= 0) ::close(direct_fd_);
+  }
 
   Result<size_t> ReadAt(uint64_t offset, size_t n, char* buf) const override {
     size_t done = 0;
@@ -112,6 +169,36 @@ class PosixFile : public File {
     return Status::Ok();
   }
 
+  Status WriteAtVDirect(uint64_t offset, std::span<const std::string_view> parts) override {
+    uint64_t total = 0;
+    for (auto p : parts) total += p.size();
+    if (offset % kDirectIoAlignment != 0 || total % kDirectIoAlignment != 0)
+      return InvalidArgumentError("direct write of " + std::to_string(total) + " bytes at " +
+                                  Where(path_, offset) + " is not in whole " +
+                                  std::to_string(kDirectIoAlignment) + "-byte blocks");
+    if (!OpenDirect()) return WriteAtV(offset, parts);
+    char* bounce = Bounces().Take();
+    if (bounce == nullptr) return WriteAtV(offset, parts);
+    Status st;
+    size_t fill = 0;
+    for (auto p : parts) {
+      while (!p.empty() && st.ok()) {
+        size_t n = std::min(p.size(), BouncePool::kBytes - fill);
+        std::memcpy(bounce + fill, p.data(), n);
+        fill += n;
+        p.remove_prefix(n);
+        if (fill == BouncePool::kBytes) {
+          st = WriteBlocks(bounce, fill, offset);
+          offset += fill;
+          fill = 0;
+        }
+      }
+    }
+    if (st.ok() && fill > 0) st = WriteBlocks(bounce, fill, offset);
+    Bounces().GiveBack(bounce);
+    return st;
+  }
+
   Status Sync() override {
     if (::fdatasync(fd_) != 0) return ErrnoToStatus(errno, "fdatasync " + path_);
     return Status::Ok();
@@ -132,8 +219,41 @@ class PosixFile : public File {
   const std::string& path() const override { return path_; }
 
  private:
+  // A second descriptor, O_DIRECT, opened at the first direct write. False
+  // when the file system refuses it: writes then take the page cache.
+  bool OpenDirect() {
+    if (!direct_tried_) {
+      direct_tried_ = true;
+      direct_fd_ = ::open(path_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+      if (direct_fd_ < 0) NoteDirectRefused(path_, errno);
+    }
+    return direct_fd_ >= 0;
+  }
+
+  // Writes n bytes (whole blocks, from an aligned buffer) at `offset`.
+  Status WriteBlocks(const char* buf, size_t n, uint64_t offset) {
+    size_t done = 0;
+    while (done < n) {
+      if (direct_fd_ < 0 || done % kDirectIoAlignment != 0)  // refused, or a short write
+        return WriteAt(offset + done, std::string_view(buf + done, n - done));
+      ssize_t r = ::pwrite(direct_fd_, buf + done, n - done, static_cast<off_t>(offset + done));
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        if (errno != EINVAL) return ErrnoToStatus(errno, "pwrite (O_DIRECT) " + Where(path_, offset + done));
+        NoteDirectRefused(path_, errno);  // an alignment this device does not take
+        ::close(direct_fd_);
+        direct_fd_ = -1;
+        continue;
+      }
+      done += static_cast<size_t>(r);
+    }
+    return Status::Ok();
+  }
+
   int fd_;
   std::string path_;
+  bool direct_tried_ = false;  // the File has one writer at a time
+  int direct_fd_ = -1;
 };
 
 class PosixFileSystem : public FileSystem {
@@ -224,6 +344,10 @@ Status File::WriteAtV(uint64_t offset, std::span<const std::string_view> parts) 
   std::string joined;
   for (auto p : parts) joined.append(p);
   return WriteAt(offset, joined);
+}
+
+Status File::WriteAtVDirect(uint64_t offset, std::span<const std::string_view> parts) {
+  return WriteAtV(offset, parts);
 }
 
 FileSystem* FileSystem::Posix() {

@@ -5,6 +5,8 @@
 // pwrite and makes them durable with one fdatasync, then wakes them. While it
 // waits on the disk, the next group gathers behind it. This is LevelDB's
 // writer queue, applied to a Haystack volume.
+#include <span>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/post.hpp>
@@ -20,6 +22,67 @@ constexpr uint64_t kMaxGroupBytes = 4 << 20;
 // Threads that lead groups for fibers' writes: one per volume being written
 // at once is plenty (each spends its time in fdatasync).
 constexpr size_t kFiberLeaders = 4;
+
+// Hands out the bytes of a sequence of parts in order, as views.
+class PartsCursor {
+ public:
+  explicit PartsCursor(std::span<const std::string_view> parts) : parts_(parts) {}
+  // The next n bytes (there must be that many).
+  void Take(uint64_t n, std::vector<std::string_view>* out) {
+    out->clear();
+    while (n > 0) {
+      std::string_view p = parts_[i_].substr(skip_);
+      if (p.size() <= n) {
+        out->push_back(p);
+        n -= p.size();
+        i_++;
+        skip_ = 0;
+      } else {
+        out->push_back(p.substr(0, n));
+        skip_ += n;
+        n = 0;
+      }
+    }
+  }
+
+ private:
+  std::span<const std::string_view> parts_;
+  size_t i_ = 0;     // the part the next byte is in
+  size_t skip_ = 0;  // bytes of it already handed out
+};
+
+// A range of a group's bytes written past the page cache: [begin, end).
+struct DirectRange {
+  uint64_t begin;
+  uint64_t end;
+};
+
+constexpr uint64_t AlignDownBlock(uint64_t n) { return n & ~(kDirectIoAlignment - 1); }
+constexpr uint64_t AlignUpBlock(uint64_t n) { return AlignDownBlock(n + kDirectIoAlignment - 1); }
+
+// Writes `parts` back to back from `start`, the (ascending) `direct` ranges
+// with WriteAtVDirect and the bytes between them with WriteAtV, in file order.
+Status WriteSegments(File& f, uint64_t start, uint64_t end,
+                     std::span<const std::string_view> parts, std::span<const DirectRange> direct) {
+  if (direct.empty()) return f.WriteAtV(start, parts);
+  PartsCursor cursor(parts);
+  std::vector<std::string_view> views;
+  uint64_t at = start;
+  for (const DirectRange& d : direct) {
+    if (d.begin > at) {
+      cursor.Take(d.begin - at, &views);
+      RETURN_IF_ERROR(f.WriteAtV(at, views));
+    }
+    cursor.Take(d.end - d.begin, &views);
+    RETURN_IF_ERROR(f.WriteAtVDirect(d.begin, views));
+    at = d.end;
+  }
+  if (end > at) {
+    cursor.Take(end - at, &views);
+    RETURN_IF_ERROR(f.WriteAtV(at, views));
+  }
+  return Status::Ok();
+}
 
 }  // namespace
 
@@ -195,6 +258,7 @@ void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {
   std::vector<std::string_view> parts;
   std::string idx;
   std::vector<PendingWrite*> accepted;
+  std::vector<DirectRange> direct;
   uint64_t off = end_;
   for (const auto& shared : group) {
     PendingWrite* p = shared.get();
@@ -219,13 +283,17 @@ void Volume::WriteGroup(std::span<const std::shared_ptr<PendingWrite>> group) {
       parts.push_back(f.head_view());
       if (size > 0) parts.push_back(p->needles[i].data);
       parts.push_back(f.tail_view());
-      off += format::NeedleLength(size);
+      const uint64_t next = off + format::NeedleLength(size);
+      if (options_.direct_write_min > 0 && size >= options_.direct_write_min &&
+          AlignDownBlock(next) > AlignUpBlock(off))
+        direct.push_back({AlignUpBlock(off), AlignDownBlock(next)});
+      off = next;
     }
     accepted.push_back(p);
   }
   if (accepted.empty()) return;
 
-  Status st = g.dat->WriteAtV(end_, parts);
+  Status st = WriteSegments(*g.dat, end_, off, parts, direct);
   if (st.ok()) st = g.dat->Sync();
   if (!st.ok()) {
     st = st.WithContext("volume " + std::to_string(id_) + ": appending " +
