@@ -100,12 +100,10 @@ Result<std::unique_ptr<PayloadReader>> PayloadReader::Create(const HttpRequestHe
   return r;
 }
 
-void PayloadReader::Hash(const char* data, size_t n) {
-  std::string_view v(data, n);
-  md5_->Update(v);
-  if (sha256_) sha256_->Update(v);
-  if (checksum_) checksum_->Update(v);
-  read_ += n;
+void PayloadReader::Hash(std::string_view data) {
+  md5_->Update(data);
+  if (sha256_) sha256_->Update(data);
+  if (checksum_) checksum_->Update(data);
 }
 
 Result<size_t> PayloadReader::Read(char* buf, size_t n) {
@@ -120,7 +118,8 @@ Result<size_t> PayloadReader::Read(char* buf, size_t n) {
                          "You did not provide the number of bytes specified by "
                          "the Content-Length HTTP header.");
   }
-  Hash(buf, got);
+  read_ += got;
+  if (!defer_hashing_) Hash(std::string_view(buf, got));
   return got;
 }
 

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "auth/aws_chunked.h"
 #include "auth/checksum.h"
@@ -33,6 +34,12 @@ class PayloadReader {
   uint64_t length() const { return length_; }
   // Reads up to `n` object bytes; 0 at the end.
   Result<size_t> Read(char* buf, size_t n);
+  // From now on Read() hands bytes out unhashed, and the caller passes each
+  // of them, in order, to Hash() (from one thread at a time, any thread)
+  // before Finish(): so a large body is hashed on another core while the
+  // next bytes arrive.
+  void DeferHashing() { defer_hashing_ = true; }
+  void Hash(std::string_view data);
   // After Read() returned 0: checks every digest (BadDigest,
   // XAmzContentSHA256Mismatch, IncompleteBody).
   Status Finish();
@@ -44,12 +51,12 @@ class PayloadReader {
  private:
   PayloadReader(const auth::AuthContext& auth, RequestBody* body);
   Result<size_t> ReadChunked(char* buf, size_t n);
-  void Hash(const char* data, size_t n);
 
   const auth::AuthContext& auth_;
   RequestBody* body_;
   uint64_t length_ = 0;
   uint64_t read_ = 0;
+  bool defer_hashing_ = false;
   std::unique_ptr<auth::AwsChunkedDecoder> decoder_;
   std::string raw_;      // aws-chunked bytes read but not decoded
   std::string decoded_;  // decoded bytes not yet handed out

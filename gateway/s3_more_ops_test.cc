@@ -2,6 +2,7 @@
 // metadata store, called directly (authentication and routing are the
 // service's): which needles each operation writes, keeps and frees.
 #include "gateway/s3_more_ops.h"
+#include "gateway/s3_multipart_ops.h"
 
 #include <doctest.h>
 
@@ -56,7 +57,8 @@ class Fixture {
   // Calls `op` as user "u" on key `key` of bucket "b".
   Status Call(Status (*op)(S3Request&, const meta::BucketRecord&), const std::string& key,
               std::vector<std::pair<std::string, std::string>> headers = {},
-              std::string body = {}) {
+              std::string body = {},
+              std::vector<std::pair<std::string, std::string>> query = {}) {
     HttpRequestHead head;
     head.method = "PUT";
     head.headers = std::move(headers);
@@ -66,6 +68,7 @@ class Fixture {
     S3Request r{head, request_body, sink, b_.backends(), options_, {}, "req", {}, "u"};
     r.route.bucket = "b";
     r.route.key = key;
+    r.route.query = std::move(query);
     return op(r, b_.bucket);
   }
 
@@ -83,6 +86,16 @@ class Fixture {
       if (Readable(c)) return false;
     return true;
   }
+  std::string Bytes(const std::vector<meta::Chunk>& chunks) {
+    std::string out;
+    for (const auto& c : chunks) out += b_.store->Get(c.volume_id, c.needle_key, c.cookie).value();
+    return out;
+  }
+  uint64_t LiveNeedles() {
+    uint64_t n = 0;
+    for (const auto& v : b_.store->Stats()) n += v.needles;
+    return n;
+  }
   Store& store() { return *b_.store; }
   meta::MetadataStore& metadata() { return *b_.meta; }
 
@@ -94,6 +107,59 @@ class Fixture {
 };
 
 std::string Md5Header(std::string_view body) { return auth::Base64Encode(auth::Md5(body)); }
+
+std::string VariedBytes(size_t n) {
+  std::string out(n, '\0');
+  uint32_t x = 12345;
+  for (char& c : out) {
+    x = x * 1103515245u + 12345u;
+    c = static_cast<char>(x >> 24);
+  }
+  return out;
+}
+
+TEST_CASE("an object of many chunks, hashed beside its reading: ETag, digests and bytes exact") {
+  Fixture f;
+  const std::string body = VariedBytes(9500);  // 10 chunks of at most 1000 bytes
+  auto crc = auth::NewHasher(auth::ChecksumAlgorithm::kCrc32c);
+  crc->Update(body);
+  const std::string crc_b64 = auth::Base64Encode(crc->Finish());
+
+  REQUIRE(f.Call(PutObject, "k", {{"Content-MD5", Md5Header(body)}, {"x-amz-checksum-crc32c", crc_b64}},
+                 body)
+              .ok());
+  CHECK(f.sink.status == 200);
+  meta::ObjectRecord o = f.Record("k");
+  CHECK(o.etag == auth::HexEncode(auth::Md5(body)));
+  CHECK(o.checksums.at("CRC32C") == crc_b64);
+  REQUIRE(o.chunks.size() == 10);
+  CHECK(f.Bytes(o.chunks) == body);
+  const uint64_t live = f.LiveNeedles();
+
+  // A wrong digest is found only after every chunk is written: nothing stays.
+  std::string other = body;
+  other[7777] ^= 1;
+  Status st = f.Call(PutObject, "k2", {{"Content-MD5", Md5Header(other)}}, body);
+  CHECK(st.reason() == "BadDigest");
+  st = f.Call(PutObject, "k2", {{"x-amz-checksum-crc32c", crc_b64}}, other);
+  CHECK(st.reason() == "BadDigest");
+  CHECK(f.metadata().GetObject("b", "k2").status().code() == Code::kNotFound);
+  CHECK(f.LiveNeedles() == live);
+
+  // A part of many chunks: its ETag and the upload's checksum, computed beside.
+  REQUIRE(f.Call(CreateMultipartUpload, "mp", {{"x-amz-checksum-algorithm", "CRC32C"}}, {},
+                 {{"uploads", ""}})
+              .ok());
+  const std::string xml = f.sink.body;
+  const size_t at = xml.find("<UploadId>") + 10;
+  const std::string upload_id = xml.substr(at, xml.find("</UploadId>") - at);
+  REQUIRE(f.Call(UploadPart, "mp", {}, body, {{"partNumber", "1"}, {"uploadId", upload_id}}).ok());
+  meta::PartRecord part =
+      f.metadata().ListParts("b", upload_id, 0, 10).value().parts.at(0);
+  CHECK(part.etag == auth::HexEncode(auth::Md5(body)));
+  CHECK(part.checksums.at("CRC32C") == crc_b64);
+  CHECK(f.Bytes(part.chunks) == body);
+}
 
 TEST_CASE("CopyObject writes needles of its own; replacing a copy frees only the copy's") {
   Fixture f;
