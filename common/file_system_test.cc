@@ -137,6 +137,21 @@ TEST_CASE("WriteAtVDirect: whole blocks past the page cache, the bytes exact") {
   CHECK(f->WriteAtVDirect(100, parts).code() == Code::kInvalidArgument);
   f.reset();
   REQUIRE(FileSystem::Posix()->Remove(path).ok());
+
+  // A file renamed after it was opened, its old name taken by another file
+  // (as compaction does to a volume's .dat): the direct write reaches the
+  // file written, not the name.
+  {
+    auto moved = FileSystem::Posix()->Open(path, OpenMode::kCreateExclusive).value();
+    REQUIRE(FileSystem::Posix()->Rename(path, path + ".moved").ok());
+    auto other = FileSystem::Posix()->Open(path, OpenMode::kCreateExclusive).value();
+    REQUIRE(moved->WriteAtVDirect(0, parts).ok());
+    REQUIRE(moved->Sync().ok());
+    CHECK(other->Size().value() == 0);
+    CHECK(ReadAll(*moved) == data);
+    REQUIRE(FileSystem::Posix()->Remove(path).ok());
+    REQUIRE(FileSystem::Posix()->Remove(path + ".moved").ok());
+  }
   REQUIRE(rmdir(tmpl) == 0);
 
   // Elsewhere (the fault file system here) it is a plain write, lost unsynced.

@@ -220,11 +220,15 @@ class PosixFile : public File {
 
  private:
   // A second descriptor, O_DIRECT, opened at the first direct write. False
-  // when the file system refuses it: writes then take the page cache.
+  // when the file system refuses it: writes then take the page cache. It is
+  // opened through /proc/self/fd, never by path: the file may have been
+  // renamed since it was opened (compaction renames its new .dat into place),
+  // and its old name may by now be another file's.
   bool OpenDirect() {
     if (!direct_tried_) {
       direct_tried_ = true;
-      direct_fd_ = ::open(path_.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
+      const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+      direct_fd_ = ::open(self.c_str(), O_WRONLY | O_DIRECT | O_CLOEXEC);
       if (direct_fd_ < 0) NoteDirectRefused(path_, errno);
     }
     return direct_fd_ >= 0;
