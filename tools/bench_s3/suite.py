@@ -129,6 +129,9 @@ class Suite:
             sys.exit("failed (%d): %s\n%s" % (out.returncode, " ".join(cmd), out.stderr))
         r = json.loads(out.stdout)
         r["client_cpu_seconds"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        if r["errors"]:  # a figure of failed requests means nothing: stop, say which
+            sys.exit("failed: %d of %d requests answered errors %s %s: %s"
+                     % (r["errors"], r["ops"], r["s3_errors"], r["network_errors"], " ".join(cmd)))
         if key is not None:
             self.results[key] = r
             print("  %-28s %9.0f ops/s %9.1f MiB/s  p50 %7.3f ms  p99 %7.3f ms  errors %d"
