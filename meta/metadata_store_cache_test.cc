@@ -7,6 +7,7 @@
 #include "meta/metadata_store.h"
 #include "meta/record_cache.h"
 #include "meta/row_keys.h"
+#include "meta/testing/forwarding_kv_store.h"
 #include "meta/testing/memory_kv_store.h"
 #include "meta/testing/object_records.h"
 
@@ -18,23 +19,21 @@ using testing::MakeObject;
 
 // Counts the Gets that reach the engine; runs `during_get` (once) between
 // reading a row and returning it, as a writer racing the reader would.
-class CountingKv : public KvStore {
+class CountingKv : public testing::ForwardingKvStore {
  public:
+  CountingKv() : ForwardingKvStore(memory_) {}  // only keeps the reference
   Result<std::optional<std::string>> Get(std::string_view key) override {
     ++gets;
-    auto value = inner.Get(key);
+    auto value = inner_.Get(key);
     if (during_get) std::exchange(during_get, nullptr)();
     return value;
   }
-  Status Write(const KvBatch& batch) override { return inner.Write(batch); }
-  Result<std::vector<KvPair>> Scan(std::string_view start, std::string_view end,
-                                   size_t limit) override {
-    return inner.Scan(start, end, limit);
-  }
 
-  testing::MemoryKvStore inner;
   int gets = 0;
   std::function<void()> during_get;
+
+ private:
+  testing::MemoryKvStore memory_;
 };
 
 std::unique_ptr<MetadataStore> OpenStore(KvStore& kv, size_t cache_entries = 65536) {

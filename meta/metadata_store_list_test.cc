@@ -8,6 +8,7 @@
 #include "meta/metadata_store.h"
 #include "meta/row_keys.h"
 #include "meta/testing/each_kv_engine.h"
+#include "meta/testing/forwarding_kv_store.h"
 #include "meta/testing/object_records.h"
 
 namespace bale::meta {
@@ -207,11 +208,9 @@ TEST_CASE("random keys and parameters match the model, and paging covers it exac
 }
 
 // Counts the rows Scan returns, to see what a listing reads.
-class CountingKvStore : public KvStore {
+class CountingKvStore : public testing::ForwardingKvStore {
  public:
-  explicit CountingKvStore(KvStore& inner) : inner_(inner) {}
-  Result<std::optional<std::string>> Get(std::string_view key) override { return inner_.Get(key); }
-  Status Write(const KvBatch& batch) override { return inner_.Write(batch); }
+  using ForwardingKvStore::ForwardingKvStore;
   Result<std::vector<KvPair>> Scan(std::string_view start, std::string_view end,
                                    size_t limit) override {
     auto rows = inner_.Scan(start, end, limit);
@@ -221,9 +220,6 @@ class CountingKvStore : public KvStore {
   }
   size_t rows_read = 0;
   size_t scans = 0;
-
- private:
-  KvStore& inner_;
 };
 
 TEST_CASE("a common prefix is skipped by seeking past it, not by reading its keys") {

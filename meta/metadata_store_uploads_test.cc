@@ -8,6 +8,7 @@
 #include "meta/metadata_store.h"
 #include "meta/row_keys.h"
 #include "meta/testing/each_kv_engine.h"
+#include "meta/testing/forwarding_kv_store.h"
 #include "meta/testing/object_records.h"
 #include "meta/testing/store_with_bucket.h"
 
@@ -186,20 +187,15 @@ TEST_CASE("complete writes the object with usage, deletes upload and parts, retu
 
 // Runs `before_scan` (once) before a Scan reaches the engine: a writer
 // slipping in between the upload row's read and the part rows' scan.
-class ScanHookKv : public KvStore {
+class ScanHookKv : public testing::ForwardingKvStore {
  public:
-  explicit ScanHookKv(KvStore& inner) : inner_(inner) {}
-  Result<std::optional<std::string>> Get(std::string_view key) override { return inner_.Get(key); }
-  Status Write(const KvBatch& batch) override { return inner_.Write(batch); }
+  using ForwardingKvStore::ForwardingKvStore;
   Result<std::vector<KvPair>> Scan(std::string_view start, std::string_view end,
                                    size_t limit) override {
     if (before_scan) std::exchange(before_scan, nullptr)();
     return inner_.Scan(start, end, limit);
   }
   std::function<void()> before_scan;
-
- private:
-  KvStore& inner_;
 };
 
 TEST_CASE("a complete that loses to an abort between its reads is NoSuchUpload, not InvalidPart") {
