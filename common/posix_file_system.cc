@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -42,18 +43,25 @@ class BouncePool {
   static constexpr size_t kBytes = size_t{1} << 20;
   static constexpr size_t kKept = 8;
 
-  char* Take() {
+  // Goes back to the pool when dropped.
+  struct Return {
+    void operator()(char* b) const;
+  };
+  using Buffer = std::unique_ptr<char, Return>;
+
+  // Null if memory runs out.
+  Buffer Take() {
     {
       std::lock_guard lk(mu_);
       if (!free_.empty()) {
         char* b = free_.back();
         free_.pop_back();
-        return b;
+        return Buffer(b);
       }
     }
     void* p = nullptr;
     if (::posix_memalign(&p, kDirectIoAlignment, kBytes) != 0) return nullptr;
-    return static_cast<char*>(p);
+    return Buffer(static_cast<char*>(p));
   }
   void GiveBack(char* b) {
     {
@@ -75,6 +83,8 @@ BouncePool& Bounces() {
   static BouncePool* pool = new BouncePool;  // never destroyed: writers may outlive statics
   return *pool;
 }
+
+void BouncePool::Return::operator()(char* b) const { Bounces().GiveBack(b); }
 
 // Said once per process, not once per volume.
 void NoteDirectRefused(const std::string& path, int err) {
@@ -177,26 +187,23 @@ class PosixFile : public File {
                                   Where(path_, offset) + " is not in whole " +
                                   std::to_string(kDirectIoAlignment) + "-byte blocks");
     if (!OpenDirect()) return WriteAtV(offset, parts);
-    char* bounce = Bounces().Take();
-    if (bounce == nullptr) return WriteAtV(offset, parts);
-    Status st;
+    BouncePool::Buffer bounce = Bounces().Take();
+    if (!bounce) return WriteAtV(offset, parts);
     size_t fill = 0;
     for (auto p : parts) {
-      while (!p.empty() && st.ok()) {
+      while (!p.empty()) {
         size_t n = std::min(p.size(), BouncePool::kBytes - fill);
-        std::memcpy(bounce + fill, p.data(), n);
+        std::memcpy(bounce.get() + fill, p.data(), n);
         fill += n;
         p.remove_prefix(n);
         if (fill == BouncePool::kBytes) {
-          st = WriteBlocks(bounce, fill, offset);
+          RETURN_IF_ERROR(WriteBlocks(bounce.get(), fill, offset));
           offset += fill;
           fill = 0;
         }
       }
     }
-    if (st.ok() && fill > 0) st = WriteBlocks(bounce, fill, offset);
-    Bounces().GiveBack(bounce);
-    return st;
+    return fill > 0 ? WriteBlocks(bounce.get(), fill, offset) : Status::Ok();
   }
 
   Status Sync() override {

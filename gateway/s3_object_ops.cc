@@ -109,7 +109,7 @@ Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader
   // kWritesInFlight, landing on different volumes) while the next chunk is
   // read from the client; the last chunk, and so any small object, is written
   // on this thread. Chunks keep their order. An object of several chunks is
-  // also hashed (MD5 runs at ~700 MiB/s a core) on another thread, a chunk
+  // also hashed (MD5 runs at about 740 MiB/s a core) on another thread, a chunk
   // at a time in order, while the next chunk arrives.
   constexpr size_t kWritesInFlight = 4;
   const bool hash_behind = payload.length() > r.options.chunk_size;

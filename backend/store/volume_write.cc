@@ -2,7 +2,8 @@
 //
 // Writers queue up; the one at the front becomes the leader, takes everyone
 // queued behind it (up to kMaxGroupBytes), writes all their needles with one
-// pwrite and makes them durable with one fdatasync, then wakes them. While it
+// pwritev (large needles' middles past the page cache: WriteSegments) and
+// makes them durable with one fdatasync, then wakes them. While it
 // waits on the disk, the next group gathers behind it. This is LevelDB's
 // writer queue, applied to a Haystack volume.
 #include <span>
