@@ -25,7 +25,8 @@ std::string TakeUninitialized(size_t n) {
     std::lock_guard lk(p.mu);
     size_t best = p.free.size();  // the smallest that holds n
     for (size_t i = 0; i < p.free.size(); i++)
-      if (p.free[i].size() >= n && (best == p.free.size() || p.free[i].size() < p.free[best].size()))
+      if (p.free[i].size() >= n &&
+          (best == p.free.size() || p.free[i].size() < p.free[best].size()))
         best = i;
     if (best < p.free.size()) {
       std::string s = std::move(p.free[best]);

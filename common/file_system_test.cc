@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include <doctest.h>
 

@@ -250,7 +250,8 @@ class PosixFile : public File {
       ssize_t r = ::pwrite(direct_fd_, buf + done, n - done, static_cast<off_t>(offset + done));
       if (r < 0) {
         if (errno == EINTR) continue;
-        if (errno != EINVAL) return ErrnoToStatus(errno, "pwrite (O_DIRECT) " + Where(path_, offset + done));
+        if (errno != EINVAL)
+          return ErrnoToStatus(errno, "pwrite (O_DIRECT) " + Where(path_, offset + done));
         NoteDirectRefused(path_, errno);  // an alignment this device does not take
         ::close(direct_fd_);
         direct_fd_ = -1;

@@ -71,7 +71,8 @@ void OrphanSweeper::Stop() { loop_.Stop(); }
 // each group takes one scan of the metadata. A store of a few million
 // objects is one group; one of billions is several scans, never billions of
 // keys in memory at once.
-std::vector<std::vector<VolumeStats>> OrphanSweeper::Groups(std::vector<VolumeStats> volumes) const {
+std::vector<std::vector<VolumeStats>> OrphanSweeper::Groups(
+    std::vector<VolumeStats> volumes) const {
   const uint64_t keys_per_scan = std::max<uint64_t>(1, options_.scan_memory / sizeof(NeedleKey));
   std::vector<std::vector<VolumeStats>> groups;
   uint64_t keys = 0;

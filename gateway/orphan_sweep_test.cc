@@ -51,8 +51,8 @@ class Fixture : public testing::TestBackends {
   }
   // A needle written straight to volume `vid`, with a key issued now.
   meta::Chunk NeedleIn(VolumeId vid, size_t size, char fill) {
-    const NeedleKey key = (static_cast<NeedleKey>(clock.NowMicros()) << kNeedleKeyCounterBits) |
-                          ++direct_needles_;
+    const NeedleKey key =
+        (static_cast<NeedleKey>(clock.NowMicros()) << kNeedleKeyCounterBits) | ++direct_needles_;
     REQUIRE(store->Put(vid, key, 0xC0FFEE, std::string(size, fill)).ok());
     return meta::Chunk{vid, key, 0xC0FFEE, size};
   }
@@ -134,7 +134,8 @@ TEST_CASE("the needles of a deleted bucket's open uploads are freed: nothing can
   f.clock.AdvanceMicros(2 * kHour);
   CHECK(f.Sweep(std::chrono::hours(1)).orphans == 0);  // the bucket and its upload live
 
-  REQUIRE(f.meta->DeleteBucket("gone", f.clock.NowMicros()).ok());  // S3 deletes a bucket with open uploads
+  // S3 deletes a bucket with open uploads.
+  REQUIRE(f.meta->DeleteBucket("gone", f.clock.NowMicros()).ok());
   OrphanSweepReport r = f.Sweep(std::chrono::hours(1));
   CHECK(r.orphans == 1);
   CHECK(r.orphan_bytes == 800);

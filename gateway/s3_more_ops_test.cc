@@ -56,8 +56,7 @@ class Fixture {
 
   // Calls `op` as user "u" on key `key` of bucket "b".
   Status Call(Status (*op)(S3Request&, const meta::BucketRecord&), const std::string& key,
-              std::vector<std::pair<std::string, std::string>> headers = {},
-              std::string body = {},
+              std::vector<std::pair<std::string, std::string>> headers = {}, std::string body = {},
               std::vector<std::pair<std::string, std::string>> query = {}) {
     HttpRequestHead head;
     head.method = "PUT";
@@ -125,8 +124,8 @@ TEST_CASE("an object of many chunks, hashed beside its reading: ETag, digests an
   crc->Update(body);
   const std::string crc_b64 = auth::Base64Encode(crc->Finish());
 
-  REQUIRE(f.Call(PutObject, "k", {{"Content-MD5", Md5Header(body)}, {"x-amz-checksum-crc32c", crc_b64}},
-                 body)
+  REQUIRE(f.Call(PutObject, "k",
+                 {{"Content-MD5", Md5Header(body)}, {"x-amz-checksum-crc32c", crc_b64}}, body)
               .ok());
   CHECK(f.sink.status == 200);
   meta::ObjectRecord o = f.Record("k");
@@ -154,8 +153,7 @@ TEST_CASE("an object of many chunks, hashed beside its reading: ETag, digests an
   const size_t at = xml.find("<UploadId>") + 10;
   const std::string upload_id = xml.substr(at, xml.find("</UploadId>") - at);
   REQUIRE(f.Call(UploadPart, "mp", {}, body, {{"partNumber", "1"}, {"uploadId", upload_id}}).ok());
-  meta::PartRecord part =
-      f.metadata().ListParts("b", upload_id, 0, 10).value().parts.at(0);
+  meta::PartRecord part = f.metadata().ListParts("b", upload_id, 0, 10).value().parts.at(0);
   CHECK(part.etag == auth::HexEncode(auth::Md5(body)));
   CHECK(part.checksums.at("CRC32C") == crc_b64);
   CHECK(f.Bytes(part.chunks) == body);

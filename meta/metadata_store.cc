@@ -283,9 +283,8 @@ Result<DeletedBucketCleanup> MetadataStore::DeleteRowsOfDeletedBuckets(
   for (const KvPair& marker : markers) {
     uint64_t id = 0, deleted_micros = 0;
     if (marker.key.size() != 9 || !rows::BucketIdOfRow(marker.key, &id))
-      return DataLossError("deleted-bucket row " + PrintableKey(marker.key) +
-                           " has a key of " + std::to_string(marker.key.size()) +
-                           " bytes (9 expected)");
+      return DataLossError("deleted-bucket row " + PrintableKey(marker.key) + " has a key of " +
+                           std::to_string(marker.key.size()) + " bytes (9 expected)");
     if (!rows::DecodeU64(marker.value, &deleted_micros))
       return DataLossError("deleted-bucket row " + PrintableKey(marker.key) + " holds " +
                            std::to_string(marker.value.size()) + " bytes (8 expected)");

@@ -269,8 +269,8 @@ TEST_CASE("rows left under a deleted bucket's id are deleted; its marker once se
     CHECK(store->ListParts("keep", upload.upload_id, 0, 10).value().parts.size() == 1);
 
     // One more racing row; settled now: its rows and then the marker go.
-    REQUIRE(kv.Write(KvBatch().Put(rows::Object(dead, "later"), EncodeObject(MakeObject("", 1))))
-                .ok());
+    REQUIRE(
+        kv.Write(KvBatch().Put(rows::Object(dead, "later"), EncodeObject(MakeObject("", 1)))).ok());
     done = store->DeleteRowsOfDeletedBuckets(1001).value();
     CHECK(done.buckets == 1);
     CHECK(done.rows == 1);

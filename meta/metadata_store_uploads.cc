@@ -104,8 +104,7 @@ Status MetadataStore::CreateUpload(std::string_view bucket, const UploadRecord& 
   const std::string encoded = EncodeUpload(upload);
   const std::string index_row =
       rows::UploadByKey(b.bucket_id, upload.key, upload.initiated_micros, upload.upload_id);
-  Status st =
-      Write(KvBatch().Expect(row, std::nullopt).Put(row, encoded).Put(index_row, encoded));
+  Status st = Write(KvBatch().Expect(row, std::nullopt).Put(row, encoded).Put(index_row, encoded));
   if (IsConditionFailed(st))
     return AlreadyExistsError("upload " + PrintableKey(upload.upload_id) + " exists");
   return st;

@@ -3,9 +3,10 @@
 // KvStore read (its object row) instead of four or five.
 //
 // Exact within one process: every MetadataStore write goes through one
-// method that, after the KvStore write, invalidates each cached row it names, and a reader only keeps what it read if
-// no invalidation happened since it began reading (the generation check), so
-// a row read before a write can never be cached after it. A read that starts
+// method that, after the KvStore write, invalidates each cached row it
+// names, and a reader only keeps what it read if no invalidation happened
+// since it began reading (the generation check), so a row read before a
+// write can never be cached after it. A read that starts
 // after a write returned sees the write. Several processes writing one
 // KvStore (the HBase cluster, to come) need invalidation between processes
 // first; until then such a MetadataStore runs with the cache off.

@@ -124,7 +124,8 @@ Figures PageCacheReads(const Volume& vol, uint64_t keys, uint64_t size, int read
                        double seconds) {
   // Needles of VolumeOptions::direct_write_min bytes or more were written past
   // the page cache: read each once first, untimed, so all are cached.
-  for (uint64_t key = 0; key < keys; key++) vol.Read(key, static_cast<Cookie>(key)).status().IgnoreError();
+  for (uint64_t key = 0; key < keys; key++)
+    vol.Read(key, static_cast<Cookie>(key)).status().IgnoreError();
   std::vector<std::vector<uint32_t>> lat(readers);
   std::atomic<bool> failed{false};
   auto start = Steady::now();

@@ -139,8 +139,8 @@ Result<NeedleHeader> VerifyNeedle(std::string_view n, std::string_view what) {
   // the header, that split and the rest.
   auto h = DecodeNeedleHeader(n);
   size_t head_end = std::min<size_t>(n.size(), kNeedleHeaderSize);
-  size_t data_end = h.ok() ? std::min<uint64_t>(n.size(), kNeedleHeaderSize + uint64_t{h->size})
-                           : head_end;
+  size_t data_end =
+      h.ok() ? std::min<uint64_t>(n.size(), kNeedleHeaderSize + uint64_t{h->size}) : head_end;
   return VerifyNeedleParts(n.substr(0, head_end), n.substr(head_end, data_end - head_end),
                            n.substr(data_end), what);
 }

@@ -82,7 +82,8 @@ TEST_CASE("a needle checked in three pieces: the data piece must be exactly the 
   auto off = VerifyNeedleParts(head, n.substr(32, 12), n.substr(44), "v 1 at 8");
   REQUIRE_FALSE(off.ok());
   CHECK(off.status().code() == Code::kDataLoss);
-  CHECK(off.status().message() == "v 1 at 8: needle data of 12 bytes does not match its size field 13");
+  CHECK(off.status().message() ==
+        "v 1 at 8: needle data of 12 bytes does not match its size field 13");
   std::string data = "thirteen bytE";
   auto flipped = VerifyNeedleParts(head, data, n.substr(45), "v 1 at 8");
   REQUIRE_FALSE(flipped.ok());

@@ -22,7 +22,8 @@ Result<std::string> Volume::Read(NeedleKey key, Cookie cookie) const {
   char tail[format::kNeedleFooterSize + format::kAlignment];
   const size_t tail_len = len - format::kNeedleHeaderSize - e->size;
   std::string data = buffers::TakeUninitialized(e->size);  // every byte is read over
-  const std::span<char> parts[] = {{head, sizeof head}, {data.data(), data.size()}, {tail, tail_len}};
+  const std::span<char> parts[] = {
+      {head, sizeof head}, {data.data(), data.size()}, {tail, tail_len}};
   auto n = gen_->dat->ReadAtV(off, parts);
   if (!n.ok()) {
     Status st = n.status().WithContext(Where(off));
@@ -32,8 +33,8 @@ Result<std::string> Volume::Read(NeedleKey key, Cookie cookie) const {
   if (*n != len)
     return DataLossError(Where(off) + ": needle cut short: read " + std::to_string(*n) + " of " +
                          std::to_string(len) + " bytes");
-  ASSIGN_OR_RETURN(auto h, format::VerifyNeedleParts({head, sizeof head}, data, {tail, tail_len},
-                                                     Where(off)));
+  ASSIGN_OR_RETURN(
+      auto h, format::VerifyNeedleParts({head, sizeof head}, data, {tail, tail_len}, Where(off)));
   if (h.key != key || h.tombstone())
     return DataLossError(Where(off) + ": index names needle " + std::to_string(key) +
                          " but the file holds " + (h.tombstone() ? "a tombstone for " : "needle ") +

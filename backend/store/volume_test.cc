@@ -1,8 +1,8 @@
 #include "backend/store/volume.h"
 
 #include <atomic>
-#include <cstdlib>
 #include <chrono>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <thread>
@@ -88,8 +88,7 @@ void CheckDirectWrites(FileSystem* fs, const std::string& dir) {
   for (size_t i = 0; i < std::size(sizes); i++) data.push_back(NeedleData(i + 1, sizes[i]));
   {
     auto vol = Volume::Create(fs, &clock, dir, 9, options).value();
-    for (size_t i = 0; i < 4; i++)
-      REQUIRE(vol->Write(i + 1, NeedleCookie(i + 1), data[i]).ok());
+    for (size_t i = 0; i < 4; i++) REQUIRE(vol->Write(i + 1, NeedleCookie(i + 1), data[i]).ok());
     std::vector<NeedleWrite> group;
     for (size_t i = 4; i < data.size(); i++) group.push_back({i + 1, NeedleCookie(i + 1), data[i]});
     REQUIRE(vol->WriteBatch(group).ok());

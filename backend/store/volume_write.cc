@@ -63,8 +63,8 @@ constexpr uint64_t AlignUpBlock(uint64_t n) { return AlignDownBlock(n + kDirectI
 
 // Writes `parts` back to back from `start`, the (ascending) `direct` ranges
 // with WriteAtVDirect and the bytes between them with WriteAtV, in file order.
-Status WriteSegments(File& f, uint64_t start, uint64_t end,
-                     std::span<const std::string_view> parts, std::span<const DirectRange> direct) {
+Status WriteSegments(File& f, uint64_t start, uint64_t end, std::span<const std::string_view> parts,
+                     std::span<const DirectRange> direct) {
   if (direct.empty()) return f.WriteAtV(start, parts);
   PartsCursor cursor(parts);
   std::vector<std::string_view> views;
