@@ -1,6 +1,7 @@
 #include "gateway/s3_server.h"
 
 #include <algorithm>
+#include <ctime>
 #include <functional>
 #include <optional>
 
@@ -13,6 +14,7 @@
 #include "common/net/http_listener.h"
 #include "gateway/request_id.h"
 #include "gateway/s3_error.h"
+#include "gateway/s3_xml.h"
 
 namespace bale::s3 {
 namespace {
@@ -34,6 +36,22 @@ constexpr std::string_view kServerName = "Bale";
 // the socket for them (each wait is a round trip between two threads).
 constexpr uint64_t kPrefetchLimit = 64 << 10;
 constexpr size_t kBodyReadBytes = 64 << 10;  // Beast's most per read
+
+// The headers every response starts with: Server, and Date (RFC 9110
+// section 6.6.1: an origin server with a clock sends it; SDKs correct their
+// clock skew from it). The date is formatted once a second per thread.
+template <class Fields>
+void SetStandardHeaders(Fields& fields) {
+  thread_local std::time_t formatted_second = -1;
+  thread_local std::string date;
+  const std::time_t now = std::time(nullptr);
+  if (now != formatted_second) {
+    date = HttpDate(static_cast<int64_t>(now) * 1'000'000);
+    formatted_second = now;
+  }
+  fields.set(http::field::server, kServerName);
+  fields.set(http::field::date, date);
+}
 
 HttpRequestHead HeadOf(const Parser& parser) {
   const auto& req = parser.get();
@@ -76,6 +94,46 @@ IoResult BlockOn(const asio::any_io_executor& strand, asio::awaitable<IoResult> 
   done.Wait();
   return result;
 }
+
+// A deadline for reading a request body. Beast's own expiry closes the
+// socket when it fires, so the RequestTimeout answer could never go out (the
+// client saw the connection drop after body_timeout, without a word). This
+// one cancels the reads in flight and leaves the socket open; reads that
+// then fail say beast::error::timeout (Translate). Used on the strand only.
+class BodyDeadline {
+ public:
+  BodyDeadline(Connection& conn, std::chrono::milliseconds timeout)
+      : timer_(conn.stream.get_executor()), state_(std::make_shared<State>()) {
+    conn.stream.expires_never();
+    timer_.expires_after(timeout);
+    timer_.async_wait([state = state_, &conn](const beast::error_code& ec) {
+      if (ec || state->over) return;  // cancelled, or the read ended first
+      state->expired = true;
+      beast::error_code ignored;
+      conn.stream.socket().cancel(ignored);
+    });
+  }
+  ~BodyDeadline() {
+    state_->over = true;  // a firing already queued must not touch the connection
+    timer_.cancel();
+  }
+  BodyDeadline(const BodyDeadline&) = delete;
+  BodyDeadline& operator=(const BodyDeadline&) = delete;
+
+  beast::error_code Translate(const beast::error_code& ec) const {
+    return ec == asio::error::operation_aborted && state_->expired
+               ? beast::error_code(beast::error::timeout)
+               : ec;
+  }
+
+ private:
+  struct State {
+    bool over = false;
+    bool expired = false;
+  };
+  asio::steady_timer timer_;
+  std::shared_ptr<State> state_;
+};
 
 Status BodyReadError(const beast::error_code& ec) {
   if (ec == beast::error::timeout)
@@ -188,7 +246,7 @@ class Exchange final : public RequestBody, public ResponseSink {
     no_body_ = NoBody(head.status);
     pending_.emplace(http::status(static_cast<unsigned>(head.status)), version_);
     auto& res = *pending_;
-    res.set(http::field::server, kServerName);
+    SetStandardHeaders(res);
     for (const auto& [name, value] : head.headers) res.insert(name, value);
     res.keep_alive(keep_alive_);
     uint64_t length = head.content_length.value_or(body.size());
@@ -268,7 +326,7 @@ class Exchange final : public RequestBody, public ResponseSink {
     keep_alive_ = KeepAliveNow();
     res_.result(static_cast<unsigned>(head.status));
     res_.version(version_);
-    res_.set(http::field::server, kServerName);
+    SetStandardHeaders(res_);
     for (const auto& [name, value] : head.headers) res_.insert(name, value);
     res_.keep_alive(keep_alive_);
     no_body_ = NoBody(head.status);
@@ -336,12 +394,12 @@ class Exchange final : public RequestBody, public ResponseSink {
       conn_.buffer.reserve(kBodyReadBytes);
     parser_.get().body().data = buf;
     parser_.get().body().size = n;
-    conn_.stream.expires_after(options_.body_timeout);
+    BodyDeadline deadline(conn_, options_.body_timeout);
     beast::error_code ec;
     for (;;) {
       auto [read_ec, r] =
           co_await http::async_read_some(conn_.stream, conn_.buffer, parser_, kNoThrow);
-      ec = read_ec == http::error::need_buffer ? beast::error_code() : read_ec;
+      ec = read_ec == http::error::need_buffer ? beast::error_code() : deadline.Translate(read_ec);
       if (ec || parser_.is_done() || parser_.get().body().size == 0) break;
       // Only while the socket has bytes: a partial chunk header left in the
       // buffer must not hold back the body bytes already read.
@@ -505,11 +563,11 @@ class S3Server::Impl {
     out.data.resize(*parser.content_length());
     parser.get().body().data = out.data.data();  // the parser advances these
     parser.get().body().size = out.data.size();
-    conn.stream.expires_after(options_.body_timeout);
+    BodyDeadline deadline(conn, options_.body_timeout);
     while (!parser.is_done()) {
       auto [ec, n] = co_await http::async_read_some(conn.stream, conn.buffer, parser, kNoThrow);
       if (ec && ec != http::error::need_buffer) {
-        out.ec = ec;
+        out.ec = deadline.Translate(ec);
         break;
       }
     }
@@ -522,7 +580,7 @@ class S3Server::Impl {
     e.message = std::move(message);
     std::string id = NewRequestId();
     http::response<http::string_body> res{static_cast<http::status>(e.http_status), 11};
-    res.set(http::field::server, kServerName);
+    SetStandardHeaders(res);
     res.set(http::field::content_type, "application/xml");
     res.set("x-amz-request-id", id);
     res.body() = ErrorXml(e, "", id, id);

@@ -8,6 +8,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <ctime>
 #include <initializer_list>
 #include <mutex>
 #include <optional>
@@ -110,6 +112,8 @@ struct Handler {
       if (!n.ok()) {
         std::lock_guard lk(mu);
         last_error = std::string(n.status().reason()) + ": " + std::string(n.status().message());
+        if (req.target == "/count")  // says so, if the client still listens
+          sink.Send({400, {}, {}}, last_error).IgnoreError();
         return;
       }
       if (*n == 0) break;
@@ -315,6 +319,50 @@ TEST_CASE("a client that sends less than it declared makes the read fail with In
   std::lock_guard lk(f.handler.mu);
   CHECK(f.handler.last_error ==
         "IncompleteBody: The request body ended before its declared length.");
+}
+
+TEST_CASE("a body that stops coming is answered RequestTimeout, not dropped without a word") {
+  Handler handler;
+  S3ServerOptions options;
+  options.body_timeout = std::chrono::milliseconds(300);
+  S3Server server(options, [&](const HttpRequestHead& r, RequestBody& b, ResponseSink& s) {
+    handler(r, b, s);
+  });
+  REQUIRE(server.Start().ok());
+  // 1000 bytes are read before the handler runs; 1 MiB is read by it.
+  for (size_t declared : {size_t{1000}, size_t{1} << 20}) {
+    CAPTURE(declared);
+    RawClient c(server.port());
+    c.Send("PUT /count HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(declared) +
+           "\r\n\r\n" + Body(500));
+    auto start = std::chrono::steady_clock::now();
+    std::string r = c.ReadToEof();  // the client stays connected, silent
+    auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(r.starts_with("HTTP/1.1 400 Bad Request\r\n"));
+    CHECK(r.find("Connection: close\r\n") != std::string::npos);
+    CHECK(r.ends_with(
+        "\r\n\r\nRequestTimeout: Your socket connection to the server was not read from or "
+        "written to within the timeout period."));
+    CHECK(waited >= std::chrono::milliseconds(250));
+    CHECK(waited < std::chrono::seconds(3));
+  }
+}
+
+TEST_CASE("every response carries Server and a current Date") {
+  Fixture f;
+  RawClient c(f.server.port());
+  c.Send("PUT /count HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+  std::string r = c.ReadUntil("\r\n\r\n", 1);
+  REQUIRE(r.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(r.find("Server: Bale\r\n") != std::string::npos);
+  auto at = r.find("Date: ");
+  REQUIRE(at != std::string::npos);
+  std::string date = r.substr(at + 6, r.find("\r\n", at) - at - 6);
+  std::tm tm{};
+  const char* end = strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  REQUIRE(end != nullptr);
+  CHECK(*end == '\0');
+  CHECK(std::abs(static_cast<long>(timegm(&tm) - std::time(nullptr))) <= 2);
 }
 
 TEST_CASE("Stop() lets a request in flight finish") {
