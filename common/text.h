@@ -18,4 +18,8 @@ std::string_view TrimWhitespace(std::string_view s);
 // "a,,b," gives "a", "", "b", ""; an empty text gives one empty item.
 std::vector<std::string_view> Split(std::string_view text, char sep);
 
+// True if `s` is well-formed UTF-8 (RFC 3629: shortest forms only, no
+// surrogates, nothing past U+10FFFF).
+bool IsValidUtf8(std::string_view s);
+
 }  // namespace bale

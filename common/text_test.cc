@@ -27,5 +27,23 @@ TEST_CASE("Split keeps empty items and the text's bytes as they are") {
   CHECK(Split("10.0.0.1", '.') == Items{"10", "0", "0", "1"});
 }
 
+TEST_CASE("IsValidUtf8 takes well-formed UTF-8 only") {
+  CHECK(IsValidUtf8(""));
+  CHECK(IsValidUtf8("photos/2024/a b+c.jpg"));
+  CHECK(IsValidUtf8("\xC3\xA9t\xC3\xA9"));       // été
+  CHECK(IsValidUtf8("\xE2\x82\xAC"));            // U+20AC
+  CHECK(IsValidUtf8("\xF0\x9F\x98\x80"));        // U+1F600
+  CHECK(IsValidUtf8("\xF4\x8F\xBF\xBF"));        // U+10FFFF
+  CHECK_FALSE(IsValidUtf8("inv\xFFutf"));        // never in UTF-8
+  CHECK_FALSE(IsValidUtf8("\x80"));              // a continuation byte first
+  CHECK_FALSE(IsValidUtf8("\xC3"));              // cut short
+  CHECK_FALSE(IsValidUtf8("\xE2\x82"));          // cut short
+  CHECK_FALSE(IsValidUtf8("\xC0\xAF"));          // overlong '/'
+  CHECK_FALSE(IsValidUtf8("\xE0\x80\xAF"));      // overlong '/'
+  CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate, U+D800
+  CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(IsValidUtf8("\xC3\x28"));          // continuation missing
+}
+
 }  // namespace
 }  // namespace bale

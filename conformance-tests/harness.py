@@ -7,6 +7,7 @@ The binary comes from $BALE_BIN (set by meson), else build/tools/bale.
 Standard library only: it runs under Debian's /usr/bin/python3 and the
 image's python3 alike.
 """
+import hashlib
 import os
 import shutil
 import signal
@@ -107,6 +108,40 @@ class Server:
         except urllib.error.HTTPError as e:
             status, text = e.code, e.read()
         return status, (json.loads(text) if text.strip() else None)
+
+    def request(self, method, path, body=b"", headers=None, sign=True, region=REGION, payload=None):
+        """(status, headers with lowercase names, body text) of one raw request,
+        SigV4-signed (for `region`, with x-amz-content-sha256 `payload` or the
+        body's SHA-256) unless `sign` is false: every header and byte under the
+        test's control. `path` is sent as given (quote it)."""
+        import http.client
+        from botocore.auth import S3SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        headers = dict(headers or {})
+        if sign:
+            req = AWSRequest(method=method, url=self.endpoint + path, data=body, headers=headers)
+
+            class Signer(S3SigV4Auth):
+                def payload(self, request):
+                    return payload or hashlib.sha256(body).hexdigest()
+            Signer(Credentials(ACCESS_KEY, SECRET_KEY), "s3", region).add_auth(req)
+            headers = dict(req.headers.items())
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
+            conn.putheader("Host", "127.0.0.1:%d" % self.port)
+            for k, v in headers.items():
+                if k.lower() != "host":
+                    conn.putheader(k, v)
+            if body or method in ("PUT", "POST"):
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body if body else None)
+            resp = conn.getresponse()
+            data = resp.read()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, data.decode(errors="replace")
+        finally:
+            conn.close()
 
     def admin_ok(self, method, path, body=None, want=200):
         """The decoded answer of an admin call that must answer `want`."""

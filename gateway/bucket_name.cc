@@ -40,6 +40,9 @@ Status ValidateBucketName(std::string_view name) {
   if (!IsLowerAlnum(name.front()) || !IsLowerAlnum(name.back()))
     return bad("must begin and end with a letter or digit");
   if (name.find("..") != std::string_view::npos) return bad("must not contain '..'");
+  // Each dot-separated label begins and ends with a letter or digit (DNS).
+  if (name.find("-.") != std::string_view::npos || name.find(".-") != std::string_view::npos)
+    return bad("must not have '-' next to '.'");
   if (LooksLikeIpv4(name)) return bad("must not be formatted as an IP address");
   for (auto p : kBadPrefixes)
     if (name.starts_with(p)) return bad("must not start with '" + std::string(p) + "'");

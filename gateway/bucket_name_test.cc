@@ -29,6 +29,8 @@ TEST_CASE("invalid bucket names say which rule failed") {
            {"-abc", "must begin and end with a letter or digit"},
            {"abc.", "must begin and end with a letter or digit"},
            {"a..b", "must not contain '..'"},
+           {"a-.b", "must not have '-' next to '.'"},
+           {"a.-b", "must not have '-' next to '.'"},
            {"192.168.5.4", "must not be formatted as an IP address"},
            {"xn--abc", "must not start with 'xn--'"},
            {"sthree-abc", "must not start with 'sthree-'"},

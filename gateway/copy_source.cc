@@ -31,7 +31,14 @@ Result<CopySource> ParseCopySource(std::string_view header) {
   return CopySource{decoded->substr(0, slash), decoded->substr(slash + 1)};
 }
 
-Result<meta::ObjectRecord> ReadSource(const S3Request& r, const meta::BucketRecord& bucket,
+Result<meta::BucketRecord> ReadSourceBucket(S3Request& r, const CopySource& source) {
+  auto found = r.backends.meta->GetBucket(source.bucket);
+  if (found.ok() || found.status().code() != Code::kNotFound) return found;
+  r.error_details = {{"BucketName", source.bucket}};
+  return ErrorStatus("NoSuchBucket");
+}
+
+Result<meta::ObjectRecord> ReadSource(S3Request& r, const meta::BucketRecord& bucket,
                                       const std::string& key) {
   bool owner = !r.user_id.empty() && bucket.owner_user_id == r.user_id;
   bool public_bucket = bucket.acl == meta::CannedAcl::kPublicRead;
@@ -39,7 +46,9 @@ Result<meta::ObjectRecord> ReadSource(const S3Request& r, const meta::BucketReco
   if (!found.ok()) {
     if (found.status().code() != Code::kNotFound) return found.status();
     // Without read access to the bucket, missing and forbidden look alike.
-    return ErrorStatus(owner || public_bucket ? "NoSuchKey" : "AccessDenied");
+    if (!owner && !public_bucket) return ErrorStatus("AccessDenied");
+    r.error_details = {{"Key", key}};
+    return ErrorStatus("NoSuchKey");
   }
   if (!owner && !public_bucket && found->acl != meta::CannedAcl::kPublicRead)
     return ErrorStatus("AccessDenied", "Access Denied");

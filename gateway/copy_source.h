@@ -26,8 +26,12 @@ struct CopySource {
 // x-amz-copy-source: "[/]bucket/key[?versionId=id]", URL-encoded.
 Result<CopySource> ParseCopySource(std::string_view header);
 
+// The source's bucket; NoSuchBucket naming it (not the destination's).
+Result<meta::BucketRecord> ReadSourceBucket(S3Request& r, const CopySource& source);
+
 // The source record, if the caller may read it: as GetObject decides.
-Result<meta::ObjectRecord> ReadSource(const S3Request& r, const meta::BucketRecord& bucket,
+// NoSuchKey names the source key.
+Result<meta::ObjectRecord> ReadSource(S3Request& r, const meta::BucketRecord& bucket,
                                       const std::string& key);
 
 // x-amz-copy-source-if-*, with AWS's precedence: a matching if-match wins

@@ -35,15 +35,52 @@ std::string_view Unquote(std::string_view etag) {
 
 }  // namespace
 
-Result<meta::CannedAcl> ObjectAclFromHeaders(const HttpRequestHead& head) {
-  std::string_view acl = head.Header("x-amz-acl");
-  if (acl.empty() || acl == "private" || acl == "bucket-owner-full-control")
-    return meta::CannedAcl::kPrivate;
-  if (acl == "public-read") return meta::CannedAcl::kPublicRead;
-  return ErrorStatus("NotImplemented",
-                     "A header you provided implies functionality that is not "
-                     "implemented: x-amz-acl " +
-                         std::string(acl));
+Status CheckWriteFeatureHeaders(const HttpRequestHead& head) {
+  auto not_implemented = [](std::string_view what) {
+    return ErrorStatus("NotImplemented",
+                       "A header you provided implies functionality that is not implemented: " +
+                           std::string(what));
+  };
+  for (const auto& [name, value] : head.headers) {
+    if (StartsWithNoCase(name, "x-amz-server-side-encryption-customer-") ||
+        StartsWithNoCase(name, "x-amz-copy-source-server-side-encryption-customer-"))
+      return ErrorStatus("InvalidRequest",
+                         "Requests specifying Server Side Encryption with Customer provided keys "
+                         "must be made over a secure connection.");
+    if (StartsWithNoCase(name, "x-amz-object-lock-"))
+      return ErrorStatus("InvalidRequest", "Bucket is missing Object Lock Configuration");
+  }
+  if (head.HasHeader("x-amz-server-side-encryption")) {
+    std::string_view sse = head.Header("x-amz-server-side-encryption");
+    if (sse != "AES256" && sse != "aws:kms" && sse != "aws:kms:dsse")
+      return ErrorStatus("InvalidArgument", "The encryption method specified is not supported");
+    return not_implemented("x-amz-server-side-encryption " + std::string(sse) +
+                           " (Bale stores objects unencrypted)");
+  }
+  if (head.HasHeader("x-amz-storage-class")) {
+    std::string_view sc = head.Header("x-amz-storage-class");
+    static constexpr std::string_view kOtherClasses[] = {"REDUCED_REDUNDANCY",
+                                                         "STANDARD_IA",
+                                                         "ONEZONE_IA",
+                                                         "INTELLIGENT_TIERING",
+                                                         "GLACIER",
+                                                         "DEEP_ARCHIVE",
+                                                         "OUTPOSTS",
+                                                         "GLACIER_IR",
+                                                         "SNOW",
+                                                         "EXPRESS_ONEZONE",
+                                                         "FSX_OPENZFS"};
+    if (sc != meta::kDefaultStorageClass) {
+      if (std::find(std::begin(kOtherClasses), std::end(kOtherClasses), sc) ==
+          std::end(kOtherClasses))
+        return ErrorStatus("InvalidStorageClass");
+      return not_implemented("x-amz-storage-class " + std::string(sc) +
+                             " (every object is STANDARD)");
+    }
+  }
+  if (head.HasHeader("x-amz-website-redirect-location"))
+    return not_implemented("x-amz-website-redirect-location");
+  return Status::Ok();
 }
 
 Status ReadContentHeaders(const HttpRequestHead& head, meta::ObjectRecord* object) {
@@ -82,6 +119,47 @@ bool EtagListMatches(std::string_view list, std::string_view etag) {
     if (item == "*" || Unquote(item) == etag) return true;
   }
   return false;
+}
+
+Result<WriteCondition> WriteCondition::FromHeaders(const HttpRequestHead& head) {
+  WriteCondition c;
+  c.if_none_match_ = std::string(head.Header("if-none-match"));
+  c.if_match_ = std::string(head.Header("if-match"));
+  if (!c.if_none_match_.empty() && c.if_none_match_ != "*")
+    return ErrorStatus("NotImplemented",
+                       "A header you provided implies functionality that is "
+                       "not implemented: If-None-Match other than *");
+  return c;
+}
+
+Status WriteCondition::Check(const std::optional<meta::ObjectRecord>& current) const {
+  if (!if_none_match_.empty() && current) return ErrorStatus("PreconditionFailed");
+  if (!if_match_.empty()) {
+    if (!current) return ErrorStatus("NoSuchKey");
+    if (!EtagListMatches(if_match_, current->etag)) return ErrorStatus("PreconditionFailed");
+  }
+  return Status::Ok();
+}
+
+Status WriteCondition::CheckNow(meta::MetadataStore& meta, std::string_view bucket,
+                                std::string_view key) const {
+  if (empty()) return Status::Ok();
+  auto existing = meta.GetObject(bucket, key);
+  if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
+  return Check(existing.ok() ? std::optional<meta::ObjectRecord>(*std::move(existing))
+                             : std::nullopt);
+}
+
+meta::MetadataStore::ObjectCondition WriteCondition::AtCommit() const {
+  if (empty()) return nullptr;
+  return [this](const std::optional<meta::ObjectRecord>& current) { return Check(current); };
+}
+
+meta::MetadataStore::ObjectCondition DeleteCondition(std::string_view etags) {
+  return [etags = std::string(etags)](const std::optional<meta::ObjectRecord>& current) {
+    return current && EtagListMatches(etags, current->etag) ? Status::Ok()
+                                                            : ErrorStatus("PreconditionFailed");
+  };
 }
 
 bool CertainlyNotWritten(const Status& st) {

@@ -37,7 +37,10 @@ Result<std::unique_ptr<PayloadReader>> PayloadReader::Create(const HttpRequestHe
                          "You must provide the Content-Length HTTP header "
                          "(x-amz-decoded-content-length for aws-chunked).");
     auto len = ParseLength(decoded);
-    if (!len) return ErrorStatus("InvalidArgument", "x-amz-decoded-content-length is not a number");
+    if (!len)
+      return ErrorStatus("MissingContentLength",
+                         "You must provide the Content-Length HTTP header "
+                         "(x-amz-decoded-content-length is not a number).");
     r->length_ = *len;
     r->decoder_ = std::make_unique<auth::AwsChunkedDecoder>(auth);
     r->decoder_->ExpectDecodedLength(*len);

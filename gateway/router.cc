@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/text.h"
 #include "gateway/s3_error.h"
 
 namespace bale::s3 {
@@ -18,9 +19,8 @@ constexpr std::array<std::string_view, 22> kUnsupportedBucket = {
     "object-lock", "ownershipControls", "policy",  "policyStatus", "publicAccessBlock",
     "replication", "requestPayment",    "tagging", "versioning",   "versions",
     "website",     "metadataTable"};
-constexpr std::array<std::string_view, 8> kUnsupportedObject = {
-    "retention", "legal-hold", "torrent",      "attributes",
-    "restore",   "select",     "renameObject", "versionId"};
+constexpr std::array<std::string_view, 7> kUnsupportedObject = {
+    "retention", "legal-hold", "torrent", "attributes", "restore", "select", "renameObject"};
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -186,6 +186,9 @@ Result<Route> RouteRequest(std::string_view method, std::string_view target, std
   auto key = PercentDecode(rest);
   if (!key)
     return ErrorStatus("InvalidURI", "Couldn't parse the specified URI: " + std::string(target));
+  // Keys are UTF-8 (S3 refuses others); a NUL could not be listed in XML.
+  if (!IsValidUtf8(*key) || key->find('\0') != std::string::npos)
+    return ErrorStatus("InvalidURI", "Couldn't parse the specified URI: " + std::string(target));
   r.key = std::move(*key);
   if (r.key.size() > kMaxKeyBytes)
     return ErrorStatus("KeyTooLongError", "Your key is too long: " + std::to_string(r.key.size()) +
@@ -231,6 +234,10 @@ Result<Route> RouteRequest(std::string_view method, std::string_view target, std
 
   for (auto sub : kUnsupportedObject)
     if (has(sub)) return NotImplemented("?" + std::string(sub));
+  // Buckets are unversioned: "null" names the one version each object has,
+  // and any other id is one Bale never issued.
+  if (auto version = r.Param("versionId"); version && *version != "null")
+    return ErrorStatus("InvalidArgument", "Invalid version id specified");
   if (method == "GET") {
     if (has("tagging"))
       r.op = Op::kGetObjectTagging;

@@ -88,6 +88,13 @@ TEST_CASE("what the router refuses, with S3's reasons") {
   CHECK(Fails("GET", "/b/%zz") == "InvalidURI");
   CHECK(Fails("GET", "/b/%4") == "InvalidURI");
   CHECK(Fails("GET", "b/k") == "InvalidURI");
+  CHECK(Fails("PUT", "/b/inv%FFutf") == "InvalidURI");  // not UTF-8
+  CHECK(Fails("PUT", "/b/nul%00x") == "InvalidURI");
+  CHECK(Must("PUT", "/b/%C3%A9t%C3%A9").key == "\xC3\xA9t\xC3\xA9");
+  // Unversioned buckets: "null" is each object's one version; others never existed.
+  CHECK(Must("GET", "/b/k?versionId=null").op == Op::kGetObject);
+  CHECK(Must("DELETE", "/b/k?versionId=null").op == Op::kDeleteObject);
+  CHECK(Fails("GET", "/b/k?versionId=3HL4kqtJlcpXroDTDmJ%2BrmSpXd3dIbrHY") == "InvalidArgument");
   CHECK(Fails("GET", ("/b/" + std::string(1025, 'k')).c_str()) == "KeyTooLongError");
   CHECK(Must("GET", "/b/" + std::string(1024, 'k')).key.size() == 1024);
 }

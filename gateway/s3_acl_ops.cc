@@ -193,6 +193,17 @@ Result<meta::CannedAcl> ParseCannedAcl(std::string_view value) {
   return ErrorStatus("InvalidArgument", "Invalid canned ACL: " + std::string(value));
 }
 
+Result<meta::CannedAcl> AclOfNewResource(const HttpRequestHead& head) {
+  const std::string grant = GrantHeader(head);
+  const bool canned = head.HasHeader("x-amz-acl");
+  if (canned && !grant.empty())
+    return ErrorStatus("InvalidRequest",
+                       "Specifying both Canned ACLs and Header Grants is not allowed");
+  if (!grant.empty()) return NotImplemented(grant);
+  if (!canned) return meta::CannedAcl::kPrivate;
+  return ParseCannedAcl(head.Header("x-amz-acl"));
+}
+
 std::string AclPolicyXml(std::string_view owner_id, std::string_view owner_display_name,
                          meta::CannedAcl acl) {
   XmlDoc doc("AccessControlPolicy");

@@ -29,6 +29,12 @@ Status PutObjectAcl(S3Request& r, const meta::BucketRecord& bucket);
 // owner owns every object, and S3 ignores them on buckets.
 Result<meta::CannedAcl> ParseCannedAcl(std::string_view value);
 
+// The ACL of a write that makes a bucket or an object (CreateBucket,
+// PutObject, CopyObject, CreateMultipartUpload): x-amz-acl as
+// ParseCannedAcl, private when absent. x-amz-grant-* headers are
+// NotImplemented, and with x-amz-acl too InvalidRequest, as S3 answers.
+Result<meta::CannedAcl> AclOfNewResource(const HttpRequestHead& head);
+
 // <AccessControlPolicy> as S3 returns it for a resource of `owner_id` with
 // `acl`: the owner's FULL_CONTROL grant, plus AllUsers READ for public-read.
 std::string AclPolicyXml(std::string_view owner_id, std::string_view owner_display_name,

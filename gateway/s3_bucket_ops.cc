@@ -1,9 +1,12 @@
 // Bucket-level operations: ListBuckets, CreateBucket, HeadBucket,
 // DeleteBucket, GetBucketLocation, ListObjects (v1) and ListObjectsV2.
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
 
 #include "auth/encoding.h"
 #include "gateway/bucket_name.h"
+#include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_request.h"
 #include "gateway/s3_xml.h"
@@ -27,20 +30,6 @@ Result<std::string> ReadSmallBody(S3Request& r, size_t limit) {
   }
 }
 
-Result<meta::CannedAcl> CannedAclOf(const S3Request& r) {
-  std::string_view acl = r.head.Header("x-amz-acl");
-  if (acl.empty() || acl == "private") return meta::CannedAcl::kPrivate;
-  if (acl == "public-read") return meta::CannedAcl::kPublicRead;
-  if (acl == "public-read-write" || acl == "authenticated-read" || acl == "aws-exec-read" ||
-      acl == "bucket-owner-read" || acl == "bucket-owner-full-control" ||
-      acl == "log-delivery-write")
-    return ErrorStatus("NotImplemented",
-                       "A header you provided implies functionality that is not "
-                       "implemented: x-amz-acl " +
-                           std::string(acl) + " (Bale supports private and public-read)");
-  return ErrorStatus("InvalidArgument", "Invalid canned ACL: " + std::string(acl));
-}
-
 std::string DisplayName(const S3Request& r, const std::string& user_id) {
   auto user = r.backends.meta->GetUser(user_id);
   return user.ok() && !user->display_name.empty() ? user->display_name : user_id;
@@ -52,24 +41,102 @@ void AddOwner(pugi::xml_node parent, const S3Request& r, const std::string& user
   XmlDoc::Add(owner, "DisplayName", DisplayName(r, user_id));
 }
 
+// S3's regions, and "EU" (the old name of eu-west-1 that S3 still takes).
+bool IsAwsRegionName(std::string_view name) {
+  static constexpr std::string_view kRegions[] = {"EU",
+                                                  "af-south-1",
+                                                  "ap-east-1",
+                                                  "ap-east-2",
+                                                  "ap-northeast-1",
+                                                  "ap-northeast-2",
+                                                  "ap-northeast-3",
+                                                  "ap-south-1",
+                                                  "ap-south-2",
+                                                  "ap-southeast-1",
+                                                  "ap-southeast-2",
+                                                  "ap-southeast-3",
+                                                  "ap-southeast-4",
+                                                  "ap-southeast-5",
+                                                  "ap-southeast-6",
+                                                  "ap-southeast-7",
+                                                  "ca-central-1",
+                                                  "ca-west-1",
+                                                  "cn-north-1",
+                                                  "cn-northwest-1",
+                                                  "eu-central-1",
+                                                  "eu-central-2",
+                                                  "eu-north-1",
+                                                  "eu-south-1",
+                                                  "eu-south-2",
+                                                  "eu-west-1",
+                                                  "eu-west-2",
+                                                  "eu-west-3",
+                                                  "il-central-1",
+                                                  "me-central-1",
+                                                  "me-south-1",
+                                                  "mx-central-1",
+                                                  "sa-east-1",
+                                                  "us-east-1",
+                                                  "us-east-2",
+                                                  "us-gov-east-1",
+                                                  "us-gov-west-1",
+                                                  "us-west-1",
+                                                  "us-west-2"};
+  return std::find(std::begin(kRegions), std::end(kRegions), name) != std::end(kRegions);
+}
+
 }  // namespace
 
+// S3's ListBuckets with its 2024 parameters: prefix, bucket-region,
+// max-buckets (1..10000; without it every bucket is listed) and
+// continuation-token (the name the previous page ended with, base64).
 Status ListBuckets(S3Request& r) {
-  ASSIGN_OR_RETURN(auto buckets, r.backends.meta->ListBuckets(r.user_id));
+  const std::string prefix(r.route.Param("prefix").value_or(""));
+  const std::string region(r.route.Param("bucket-region").value_or(""));
+  size_t max_buckets = SIZE_MAX;
+  if (auto mb = r.route.Param("max-buckets")) {
+    int v = 0;
+    auto [p, ec] = std::from_chars(mb->data(), mb->data() + mb->size(), v);
+    if (ec != std::errc() || p != mb->data() + mb->size() || v < 1 || v > 10000)
+      return ErrorStatus("InvalidArgument",
+                         "Argument max-buckets must be an integer between 1 and 10000");
+    max_buckets = static_cast<size_t>(v);
+  }
+  std::string after;
+  if (auto t = r.route.Param("continuation-token")) {
+    auto decoded = auth::Base64Decode(*t);
+    if (!decoded || decoded->empty())
+      return ErrorStatus("InvalidArgument", "The continuation token provided is incorrect");
+    after = *decoded;
+  }
+  ASSIGN_OR_RETURN(auto buckets, r.backends.meta->ListBuckets(r.user_id));  // by name
   XmlDoc doc("ListAllMyBucketsResult");
   AddOwner(doc.root(), r, r.user_id);
   auto list = doc.root().append_child("Buckets");
+  size_t listed = 0;
+  std::string next;  // set when a page ends with buckets still to come
   for (const auto& b : buckets) {
+    const std::string& bucket_region = b.region.empty() ? r.options.region : b.region;
+    if (!b.name.starts_with(prefix) || b.name <= after) continue;
+    if (!region.empty() && bucket_region != region) continue;
+    if (listed == max_buckets) {
+      next = auth::Base64Encode(list.last_child().child("Name").text().get());
+      break;
+    }
     auto node = list.append_child("Bucket");
     XmlDoc::Add(node, "Name", b.name);
     XmlDoc::Add(node, "CreationDate", IsoTime(b.created_micros));
+    XmlDoc::Add(node, "BucketRegion", bucket_region);
+    listed++;
   }
+  if (!next.empty()) XmlDoc::Add(doc.root(), "ContinuationToken", next);
+  if (r.route.Param("prefix")) XmlDoc::Add(doc.root(), "Prefix", prefix);
   return r.SendXml(200, doc.str());
 }
 
 Status CreateBucket(S3Request& r) {
   RETURN_IF_ERROR(ValidateBucketName(r.route.bucket));
-  ASSIGN_OR_RETURN(meta::CannedAcl acl, CannedAclOf(r));
+  ASSIGN_OR_RETURN(meta::CannedAcl acl, AclOfNewResource(r.head));
   ASSIGN_OR_RETURN(std::string body, ReadSmallBody(r, kMaxCreateBucketBody));
   if (!body.empty()) {
     pugi::xml_document doc;
@@ -78,9 +145,13 @@ Status CreateBucket(S3Request& r) {
       return ErrorStatus("MalformedXML");
     std::string lc = doc.document_element().child("LocationConstraint").text().get();
     if (!lc.empty() && !(lc == r.options.region && lc != "us-east-1")) {
-      if (lc == "us-east-1" && r.options.region == "us-east-1")
+      // us-east-1 is said by leaving the constraint out; a name that is no
+      // region at all is invalid; a region other than this one is illegal here.
+      if ((lc == "us-east-1" && r.options.region == "us-east-1") || !IsAwsRegionName(lc)) {
+        r.error_details = {{"LocationConstraint", lc}};
         return ErrorStatus("InvalidLocationConstraint",
                            "The specified location-constraint is not valid");
+      }
       return ErrorStatus("IllegalLocationConstraintException",
                          "The " + lc +
                              " location constraint is incompatible for the region "
@@ -131,7 +202,7 @@ Status ListObjects(S3Request& r, const meta::BucketRecord& bucket, bool v2) {
   if (auto mk = q.Param("max-keys")) {
     long long v = -1;
     auto [p, ec] = std::from_chars(mk->data(), mk->data() + mk->size(), v);
-    if (ec != std::errc() || p != mk->data() + mk->size() || v < 0)
+    if (ec != std::errc() || p != mk->data() + mk->size() || v < 0 || v > INT32_MAX)
       return ErrorStatus("InvalidArgument",
                          "Provided max-keys not an integer or within integer range");
     max_keys = std::min<size_t>(static_cast<size_t>(v), kMaxListKeys);
@@ -145,6 +216,8 @@ Status ListObjects(S3Request& r, const meta::BucketRecord& bucket, bool v2) {
 
   std::string token, start_after;
   if (v2) {
+    // Echoed either way; a continuation token overrides it, as on S3.
+    start_after = std::string(q.Param("start-after").value_or(""));
     if (auto t = q.Param("continuation-token")) {
       auto decoded = auth::Base64Decode(*t);
       if (!decoded || t->empty())
@@ -152,7 +225,6 @@ Status ListObjects(S3Request& r, const meta::BucketRecord& bucket, bool v2) {
       token = std::string(*t);
       o.start_after = *decoded;
     } else {
-      start_after = std::string(q.Param("start-after").value_or(""));
       o.start_after = start_after;
     }
   } else {

@@ -11,6 +11,7 @@
 #include "gateway/object_write.h"
 #include "gateway/orphan_sweep.h"
 #include "gateway/request_documents.h"
+#include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_more_ops.h"
 #include "gateway/s3_xml.h"
@@ -42,13 +43,14 @@ std::string CopyResultXml(const meta::ObjectRecord& obj) {
 
 Status CopyObject(S3Request& r, const meta::BucketRecord& bucket) {
   ASSIGN_OR_RETURN(CopySource source, ParseCopySource(r.head.Header("x-amz-copy-source")));
+  RETURN_IF_ERROR(CheckWriteFeatureHeaders(r.head));
   ASSIGN_OR_RETURN(bool replace_metadata,
                    IsReplace(r, "x-amz-metadata-directive", "Unknown metadata directive."));
   ASSIGN_OR_RETURN(bool replace_tags,
                    IsReplace(r, "x-amz-tagging-directive", "Unknown tagging directive."));
   // What this request sets on the copy (used as directed).
   meta::ObjectRecord requested;
-  ASSIGN_OR_RETURN(requested.acl, ObjectAclFromHeaders(r.head));
+  ASSIGN_OR_RETURN(requested.acl, AclOfNewResource(r.head));
   if (replace_metadata) RETURN_IF_ERROR(ReadContentHeaders(r.head, &requested));
   if (replace_tags) {
     ASSIGN_OR_RETURN(requested.tags, ParseTaggingHeader(r.head.Header("x-amz-tagging")));
@@ -61,20 +63,21 @@ Status CopyObject(S3Request& r, const meta::BucketRecord& bucket) {
                          "Checksum algorithm provided is unsupported. Please try again with any "
                          "of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
   }
-  if (source.bucket == bucket.name && source.key == r.route.key && !replace_metadata)
+  ASSIGN_OR_RETURN(WriteCondition condition, WriteCondition::FromHeaders(r.head));
+  // Naming a storage class counts as a change, as on S3 (where it is how a
+  // class is changed); STANDARD is the only one CheckWriteFeatureHeaders lets by.
+  if (source.bucket == bucket.name && source.key == r.route.key && !replace_metadata &&
+      !r.head.HasHeader("x-amz-storage-class"))
     return ErrorStatus("InvalidRequest",
                        "This copy request is illegal because it is trying to copy an object to "
                        "itself without changing the object's metadata, storage class, website "
                        "redirect location or encryption attributes.");
-  auto source_bucket = r.backends.meta->GetBucket(source.bucket);
-  if (!source_bucket.ok()) {
-    if (source_bucket.status().code() == Code::kNotFound) return ErrorStatus("NoSuchBucket");
-    return source_bucket.status();
-  }
+  ASSIGN_OR_RETURN(meta::BucketRecord source_bucket, ReadSourceBucket(r, source));
 
   for (int attempt = 1;; ++attempt) {
-    ASSIGN_OR_RETURN(meta::ObjectRecord src, ReadSource(r, *source_bucket, source.key));
+    ASSIGN_OR_RETURN(meta::ObjectRecord src, ReadSource(r, source_bucket, source.key));
     RETURN_IF_ERROR(CheckSourceConditions(r.head, src));
+    RETURN_IF_ERROR(condition.CheckNow(*r.backends.meta, bucket.name, r.route.key));
     if (src.size > kMaxCopySourceBytes)
       return ErrorStatus("InvalidRequest",
                          "The specified copy source is larger than the maximum allowable size "
@@ -86,7 +89,7 @@ Status CopyObject(S3Request& r, const meta::BucketRecord& bucket) {
     auto chunks = CopyChunks(r.backends, src, {0, src.size}, hashers);
     if (!chunks.ok()) {
       RETURN_IF_ERROR(
-          CopyRetryVerdict(r, source_bucket->name, source, src, chunks.status(), attempt));
+          CopyRetryVerdict(r, source_bucket.name, source, src, chunks.status(), attempt));
       continue;  // overwritten or deleted meanwhile: start over
     }
 
@@ -106,7 +109,7 @@ Status CopyObject(S3Request& r, const meta::BucketRecord& bucket) {
     dst.chunks = std::move(*chunks);
     dst.last_modified_micros = r.backends.clock->NowMicros();
     RETURN_IF_ERROR(CheckNeedlesFresh(r.backends, r.options.orphan_grace, dst.chunks));
-    auto old = r.backends.meta->PutObject(bucket.name, dst);
+    auto old = r.backends.meta->PutObject(bucket.name, dst, condition.AtCommit());
     if (!old.ok()) {
       if (CertainlyNotWritten(old.status())) ReleaseChunks(r.backends, dst.chunks);
       return old.status();

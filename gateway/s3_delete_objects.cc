@@ -30,13 +30,8 @@ constexpr std::string_view kNullVersion = "null";
 std::optional<S3Error> DeleteOne(S3Request& r, const meta::BucketRecord& bucket,
                                  const DeleteRequest::Object& o) {
   if (o.version_id && *o.version_id != kNullVersion) return MakeError("NoSuchVersion");
-  meta::MetadataStore::ObjectCondition condition;
-  if (o.etag)
-    condition = [&](const std::optional<meta::ObjectRecord>& current) {
-      return current && EtagListMatches(*o.etag, current->etag) ? Status::Ok()
-                                                                : ErrorStatus("PreconditionFailed");
-    };
-  auto deleted = r.backends.meta->DeleteObject(bucket.name, o.key, condition);
+  auto deleted = r.backends.meta->DeleteObject(bucket.name, o.key,
+                                               o.etag ? DeleteCondition(*o.etag) : nullptr);
   if (deleted.ok()) {
     ReleaseChunks(r.backends, deleted->chunks);
     return std::nullopt;

@@ -217,6 +217,10 @@ S3Error FromStatus(const Status& status) {
   // text, whatever their reason: their details (paths, offsets) go to the
   // log, not to the client.
   bool say_why = err.http_status < 500 || err.code == "NotImplemented";
+  // S3's missing-resource answers keep AWS's fixed text; the metadata
+  // layer's own ("no object \"k\" in bucket \"b\"") is for the log.
+  if (err.code == "NoSuchKey" || err.code == "NoSuchBucket" || err.code == "NoSuchUpload")
+    say_why = false;
   if (say_why && !status.message().empty()) err.message = std::string(status.message());
   if (status.code() == Code::kResourceExhausted && err.code == "SlowDown")
     err.message = std::string(kOutOfSpaceMessage);

@@ -38,7 +38,14 @@ TEST_CASE("a Status maps to its reason's S3 error, else by its code") {
 
   e = FromStatus(NotFoundError("needle 7 not in volume 3"));
   CHECK(e.code == "NoSuchKey");
-  CHECK(e.message == "needle 7 not in volume 3");
+  // The metadata layer's NOT_FOUND says which row it missed: the client gets AWS's text.
+  CHECK(e.message == "The specified key does not exist.");
+  e = FromStatus(NotFoundError("no object \"k\" in bucket \"b\"").WithReason("NoSuchKey"));
+  CHECK(e.message == "The specified key does not exist.");
+  e = FromStatus(NotFoundError("no upload \"u\"").WithReason("NoSuchUpload"));
+  CHECK(e.message ==
+        "The specified upload does not exist. The upload ID may be invalid, or the "
+        "upload may have been aborted or completed.");
   // Server-side failures never leak internal detail to the client.
   e = FromStatus(DataLossError("volume 3 (/d/3.dat) at offset 4096: checksum mismatch"));
   CHECK(e.code == "InternalError");

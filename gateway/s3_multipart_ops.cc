@@ -17,6 +17,7 @@
 #include "gateway/orphan_sweep.h"
 #include "gateway/payload_reader.h"
 #include "gateway/request_documents.h"
+#include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_more_ops.h"
 #include "gateway/s3_xml.h"
@@ -188,7 +189,8 @@ std::string_view WithoutDeclaration(std::string_view xml) {
 // CompleteMultipartUploadResult document.
 Result<std::string> CompleteUpload(S3Request& r, const meta::BucketRecord& bucket,
                                    const meta::UploadRecord& upload,
-                                   const std::vector<CompletePart>& listed) {
+                                   const std::vector<CompletePart>& listed,
+                                   const WriteCondition& condition) {
   if (r.options.test_complete_delay.count() > 0)
     std::this_thread::sleep_for(r.options.test_complete_delay);
   const int64_t now = r.backends.clock->NowMicros();
@@ -201,7 +203,8 @@ Result<std::string> CompleteUpload(S3Request& r, const meta::BucketRecord& bucke
         room.Release();
         ASSIGN_OR_RETURN(room, ReserveObjectRoom(r, bucket, object.key, object.size));
         return object;
-      });
+      },
+      condition.AtCommit());
   if (!done.ok()) {
     if (done.status().code() == Code::kNotFound && done.status().reason() != "NoSuchBucket")
       return ErrorStatus("NoSuchUpload");
@@ -281,7 +284,8 @@ Status CreateMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
   meta::UploadRecord upload;
   upload.key = r.route.key;
   upload.object.key = r.route.key;
-  ASSIGN_OR_RETURN(upload.object.acl, ObjectAclFromHeaders(r.head));
+  RETURN_IF_ERROR(CheckWriteFeatureHeaders(r.head));
+  ASSIGN_OR_RETURN(upload.object.acl, AclOfNewResource(r.head));
   RETURN_IF_ERROR(ReadContentHeaders(r.head, &upload.object));
   if (r.head.HasHeader("x-amz-tagging")) {
     ASSIGN_OR_RETURN(upload.object.tags, ParseTaggingHeader(r.head.Header("x-amz-tagging")));
@@ -306,6 +310,7 @@ Status CreateMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
 
 Status UploadPart(S3Request& r, const meta::BucketRecord& bucket) {
   ASSIGN_OR_RETURN(uint32_t number, PartNumberParam(r));
+  RETURN_IF_ERROR(CheckWriteFeatureHeaders(r.head));
   ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
   // An upload with a checksum algorithm keeps every part's checksum of it:
   // a part sending another is refused, one sending none gets it computed.
@@ -347,6 +352,8 @@ Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
   ASSIGN_OR_RETURN(std::vector<CompletePart> listed, ParseCompleteMultipartXml(body));
   for (size_t i = 1; i < listed.size(); ++i)
     if (listed[i].part_number <= listed[i - 1].part_number) return ErrorStatus("InvalidPartOrder");
+  ASSIGN_OR_RETURN(WriteCondition condition, WriteCondition::FromHeaders(r.head));
+  RETURN_IF_ERROR(condition.CheckNow(*r.backends.meta, bucket.name, upload.key));
 
   // What follows may take long (thousands of parts): S3 then answers 200 at
   // once and keeps the connection alive with whitespace, so clients' read
@@ -356,7 +363,7 @@ Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
                                   std::string(kKeepAliveFiller),
                                   r.options.complete_keep_alive_delay,
                                   r.options.complete_keep_alive_interval});
-  Result<std::string> result = CompleteUpload(r, bucket, upload, listed);
+  Result<std::string> result = CompleteUpload(r, bucket, upload, listed, condition);
   if (!r.sink.StopKeepAlive()) {
     if (!result.ok()) return result.status();
     return r.SendXml(200, *result);

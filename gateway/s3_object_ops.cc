@@ -17,6 +17,7 @@
 #include "gateway/orphan_sweep.h"
 #include "gateway/payload_reader.h"
 #include "gateway/request_documents.h"
+#include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_multipart_ops.h"
 #include "gateway/s3_request.h"
@@ -54,7 +55,7 @@ Result<std::optional<ByteRange>> ParseRange(std::string_view h, uint64_t size) {
   uint64_t first = 0, last = 0;
   if (a.empty()) {  // suffix: the last n bytes
     if (!num(b, &last) || last == 0) return std::optional<ByteRange>();
-    if (size == 0) return ErrorStatus("InvalidRange");
+    if (size == 0) return std::optional<ByteRange>();  // all of nothing: S3 answers 200
     return std::optional<ByteRange>(ByteRange{size - std::min(last, size), size - 1});
   }
   if (!num(a, &first)) return std::optional<ByteRange>();
@@ -86,18 +87,6 @@ Result<std::optional<ByteRange>> PartRange(const meta::ObjectRecord& obj, uint32
 
 void ReleaseAfterFailure(const S3Backends& b, const std::vector<meta::Chunk>& chunks) {
   if (!chunks.empty()) ReleaseChunks(b, chunks);
-}
-
-// S3's conditional write (If-None-Match: *, If-Match: etags) against the
-// current record.
-Status CheckWriteCondition(std::string_view if_none_match, std::string_view if_match,
-                           const std::optional<meta::ObjectRecord>& current) {
-  if (!if_none_match.empty() && current) return ErrorStatus("PreconditionFailed");
-  if (!if_match.empty()) {
-    if (!current) return ErrorStatus("NoSuchKey");
-    if (!EtagListMatches(if_match, current->etag)) return ErrorStatus("PreconditionFailed");
-  }
-  return Status::Ok();
 }
 
 }  // namespace
@@ -204,26 +193,15 @@ Result<std::vector<meta::Chunk>> WritePayloadNeedles(S3Request& r, PayloadReader
 Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
   meta::ObjectRecord obj;
   obj.key = r.route.key;
-  ASSIGN_OR_RETURN(obj.acl, ObjectAclFromHeaders(r.head));
+  RETURN_IF_ERROR(CheckWriteFeatureHeaders(r.head));
+  ASSIGN_OR_RETURN(obj.acl, AclOfNewResource(r.head));
   RETURN_IF_ERROR(ReadContentHeaders(r.head, &obj));
   if (r.head.HasHeader("x-amz-tagging")) {
     ASSIGN_OR_RETURN(obj.tags, ParseTaggingHeader(r.head.Header("x-amz-tagging")));
   }
 
-  std::string_view if_none_match = r.head.Header("if-none-match");
-  std::string_view if_match = r.head.Header("if-match");
-  if (!if_none_match.empty() || !if_match.empty()) {
-    if (!if_none_match.empty() && if_none_match != "*")
-      return ErrorStatus("NotImplemented",
-                         "A header you provided implies functionality that is "
-                         "not implemented: If-None-Match other than *");
-    // Checked now to spare a doomed upload, and again atomically at commit.
-    auto existing = r.backends.meta->GetObject(bucket.name, obj.key);
-    if (!existing.ok() && existing.status().code() != Code::kNotFound) return existing.status();
-    RETURN_IF_ERROR(CheckWriteCondition(
-        if_none_match, if_match,
-        existing.ok() ? std::optional<meta::ObjectRecord>(*existing) : std::nullopt));
-  }
+  ASSIGN_OR_RETURN(WriteCondition condition, WriteCondition::FromHeaders(r.head));
+  RETURN_IF_ERROR(condition.CheckNow(*r.backends.meta, bucket.name, obj.key));
 
   ASSIGN_OR_RETURN(auto payload, PayloadReader::Create(r.head, r.auth, &r.body));
   obj.size = payload->length();
@@ -233,13 +211,8 @@ Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
   obj.etag = payload->md5_hex();
   obj.checksums = payload->checksums();
   obj.last_modified_micros = r.backends.clock->NowMicros();
-  meta::MetadataStore::ObjectCondition condition;
-  if (!if_none_match.empty() || !if_match.empty())
-    condition = [&](const std::optional<meta::ObjectRecord>& current) {
-      return CheckWriteCondition(if_none_match, if_match, current);
-    };
   RETURN_IF_ERROR(CheckNeedlesFresh(r.backends, r.options.orphan_grace, obj.chunks));
-  auto old = r.backends.meta->PutObject(bucket.name, obj, condition);
+  auto old = r.backends.meta->PutObject(bucket.name, obj, condition.AtCommit());
   if (!old.ok()) {
     if (CertainlyNotWritten(old.status())) ReleaseAfterFailure(r.backends, obj.chunks);
     return old.status();
@@ -253,6 +226,12 @@ Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
 }
 
 Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
+  if (r.user_id.empty())
+    for (const auto& [name, value] : r.route.query)
+      if (name.starts_with("response-"))
+        return ErrorStatus("InvalidRequest",
+                           "Request specific response headers cannot be used for anonymous GET "
+                           "requests.");
   auto found = r.backends.meta->GetObject(bucket.name, r.route.key);
   if (!found.ok()) {
     if (found.status().code() != Code::kNotFound) return found.status();
@@ -300,14 +279,20 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
     ASSIGN_OR_RETURN(range, PartRange(obj, *part_number));
     if (obj.part_count > 0) headers.emplace_back("x-amz-mp-parts-count", std::to_string(obj.part_count));
   } else {
-    ASSIGN_OR_RETURN(range, ParseRange(r.head.Header("range"), obj.size));
+    auto parsed = ParseRange(r.head.Header("range"), obj.size);
+    if (!parsed.ok()) {
+      r.error_details = {{"RangeRequested", std::string(r.head.Header("range"))},
+                         {"ActualObjectSize", std::to_string(obj.size)}};
+      return parsed.status();
+    }
+    range = *parsed;
   }
   uint64_t first = range ? range->first : 0;
   uint64_t length = range ? range->last + 1 - range->first : obj.size;
 
   auto override = [&](const char* param, const std::string& stored) {
     auto v = r.route.Param(param);
-    return (v && !r.user_id.empty()) ? std::string(*v) : stored;
+    return v ? std::string(*v) : stored;  // only signed requests get here with one
   };
   std::string type = override("response-content-type", obj.content_type);
   headers.emplace_back("Content-Type", type.empty() ? "binary/octet-stream" : type);
@@ -367,11 +352,16 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
 }
 
 Status DeleteObject(S3Request& r, const meta::BucketRecord& bucket) {
-  auto deleted = r.backends.meta->DeleteObject(bucket.name, r.route.key);
+  // S3's conditional delete: If-Match etags (a missing key is then NoSuchKey).
+  std::string_view if_match = r.head.Header("if-match");
+  auto deleted = r.backends.meta->DeleteObject(
+      bucket.name, r.route.key, if_match.empty() ? nullptr : DeleteCondition(if_match));
   if (deleted.ok())
     ReleaseChunks(r.backends, deleted->chunks);
   else if (deleted.status().code() != Code::kNotFound)
     return deleted.status();
+  else if (!if_match.empty())
+    return ErrorStatus("NoSuchKey");
   return r.SendEmpty(204);  // idempotent, as S3
 }
 

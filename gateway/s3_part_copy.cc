@@ -6,6 +6,7 @@
 
 #include "auth/encoding.h"
 #include "gateway/copy_source.h"
+#include "gateway/object_write.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_multipart_ops.h"
 #include "gateway/s3_xml.h"
@@ -29,17 +30,14 @@ std::string CopyPartResultXml(const meta::PartRecord& part) {
 
 Status UploadPartCopy(S3Request& r, const meta::BucketRecord& bucket) {
   ASSIGN_OR_RETURN(uint32_t number, PartNumberParam(r));
+  RETURN_IF_ERROR(CheckWriteFeatureHeaders(r.head));
   ASSIGN_OR_RETURN(CopySource source, ParseCopySource(r.head.Header("x-amz-copy-source")));
   ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
-  auto source_bucket = r.backends.meta->GetBucket(source.bucket);
-  if (!source_bucket.ok()) {
-    if (source_bucket.status().code() == Code::kNotFound) return ErrorStatus("NoSuchBucket");
-    return source_bucket.status();
-  }
+  ASSIGN_OR_RETURN(meta::BucketRecord source_bucket, ReadSourceBucket(r, source));
   auto upload_alg = auth::ChecksumAlgorithmFromName(upload.checksum_algorithm);
 
   for (int attempt = 1;; ++attempt) {
-    ASSIGN_OR_RETURN(meta::ObjectRecord src, ReadSource(r, *source_bucket, source.key));
+    ASSIGN_OR_RETURN(meta::ObjectRecord src, ReadSource(r, source_bucket, source.key));
     RETURN_IF_ERROR(CheckSourceConditions(r.head, src));
     ASSIGN_OR_RETURN(SourceRange range,
                      ParseCopySourceRange(r.head.Header("x-amz-copy-source-range"), src.size));
@@ -58,7 +56,7 @@ Status UploadPartCopy(S3Request& r, const meta::BucketRecord& bucket) {
     auto chunks = CopyChunks(r.backends, src, range, hashers);
     if (!chunks.ok()) {
       RETURN_IF_ERROR(
-          CopyRetryVerdict(r, source_bucket->name, source, src, chunks.status(), attempt));
+          CopyRetryVerdict(r, source_bucket.name, source, src, chunks.status(), attempt));
       continue;  // overwritten or deleted meanwhile: start over
     }
 

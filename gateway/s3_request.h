@@ -32,6 +32,10 @@ struct S3Request {
   auth::AuthContext auth;
   std::string user_id;  // empty: anonymous
   QuotaGuard* quotas = nullptr;  // reservations for buckets with quotas (quota.h)
+  // Elements AWS adds to the <Error> of the failure a handler is about to
+  // return (InvalidRange's RangeRequested, a copy source's BucketName, ...).
+  // When set, they replace the defaults (the request's BucketName or Key).
+  std::vector<std::pair<std::string, std::string>> error_details;
 
   // Response headers every answer carries (request id, ...), plus `extra`.
   std::vector<std::pair<std::string, std::string>> Headers(

@@ -50,7 +50,7 @@ S3ServiceOptions WithTestHooks(S3ServiceOptions o) {
 
 bool IsRead(Op op) {
   return op == Op::kListObjects || op == Op::kListObjectsV2 || op == Op::kHeadBucket ||
-         op == Op::kGetObject || op == Op::kHeadObject || op == Op::kGetBucketLocation;
+         op == Op::kGetObject || op == Op::kHeadObject;
 }
 
 }  // namespace
@@ -82,8 +82,16 @@ Result<std::optional<meta::UserRecord>> AuthenticateCaller(S3Request& r) {
   auth::AuthOptions auth_options;
   auth_options.region = r.options.region;
   MetadataSecrets secrets(r.backends.meta);
-  ASSIGN_OR_RETURN(r.auth,
-                   auth::Authenticate(signed_request, secrets, *r.backends.clock, auth_options));
+  auto authenticated = auth::Authenticate(signed_request, secrets, *r.backends.clock, auth_options);
+  if (!authenticated.ok()) {
+    // A credential scoped to another region: S3 names the right one in
+    // <Region>, which SDKs' region redirectors read to sign again.
+    const std::string wrong_region = "' is wrong; expecting '" + r.options.region + "'";
+    if (authenticated.status().message().ends_with(wrong_region))
+      r.error_details = {{"Region", r.options.region}};
+    return authenticated.status();
+  }
+  r.auth = *std::move(authenticated);
   if (r.auth.anonymous) return std::optional<meta::UserRecord>();
   if (!secrets.key()) return InternalError("authenticated without reading the access key");
   const std::string& user_id = secrets.key()->user_id;
@@ -115,7 +123,7 @@ class S3Service::Impl {
   }
 
   void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
-    S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}, &quotas_};
+    S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}, &quotas_, {}};
     if (AdminApi::Handles(head.target)) return admin_.Handle(r);
     Status st = Serve(r);
     if (!st.ok()) SendError(r, st);
@@ -210,9 +218,12 @@ class S3Service::Impl {
       BALE_LOG(kError) << "request " << r.request_id << " " << r.head.method << " " << r.head.target
                        << ": " << st;
     if (r.sink.started()) return;  // mid-stream: nothing more to say but close
-    if (e.code == "NoSuchBucket" && !r.route.bucket.empty())
+    if (!r.error_details.empty())
+      e.details = std::move(r.error_details);
+    else if (e.code == "NoSuchBucket" && !r.route.bucket.empty())
       e.details.emplace_back("BucketName", r.route.bucket);
-    if (e.code == "NoSuchKey") e.details.emplace_back("Key", r.route.key);
+    else if (e.code == "NoSuchKey")
+      e.details.emplace_back("Key", r.route.key);
     std::string resource = r.head.target.substr(0, r.head.target.find('?'));
     r.sink
         .Send({e.http_status, r.Headers({{"Content-Type", "application/xml"}}), {}},

@@ -206,11 +206,13 @@ class MetadataStore {
   // Atomically writes the object `build` returns (called with the upload and
   // all its parts, by part number, once per attempt; its error aborts the
   // completion), updates the usage counters as PutObject, and deletes the
-  // upload and part rows.
+  // upload and part rows. `condition` as in PutObject, on the record the
+  // object replaces: its error leaves the upload as it was.
   using UploadBuilder = std::function<Result<ObjectRecord>(const UploadRecord& upload,
                                                            const std::vector<PartRecord>& parts)>;
   Result<CompletedUpload> CompleteUpload(std::string_view bucket, std::string_view upload_id,
-                                         const UploadBuilder& build);
+                                         const UploadBuilder& build,
+                                         const ObjectCondition& condition = nullptr);
 
   // Calls `visit` on every chunk a record names, for the orphan sweep
   // (gateway/orphan_sweep.h): the parts' rows first, then the objects', so a

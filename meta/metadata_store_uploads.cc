@@ -192,7 +192,8 @@ Result<std::vector<PartRecord>> MetadataStore::DeleteUpload(std::string_view buc
 
 Result<CompletedUpload> MetadataStore::CompleteUpload(std::string_view bucket,
                                                       std::string_view upload_id,
-                                                      const UploadBuilder& build) {
+                                                      const UploadBuilder& build,
+                                                      const ObjectCondition& condition) {
   ASSIGN_OR_RETURN(BucketRecord b, GetBucket(bucket));
   const std::string upload_row = rows::Upload(b.bucket_id, upload_id);
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
@@ -221,6 +222,8 @@ Result<CompletedUpload> MetadataStore::CompleteUpload(std::string_view bucket,
       if (!old.ok()) return old.status().WithContext("object " + PrintableKey(done.object.key));
       done.replaced = std::move(*old);
     }
+    // Atomic with the write: the batch expects the row as it was read.
+    if (condition) RETURN_IF_ERROR(condition(done.replaced));
     KvBatch batch;
     DeleteRows(b.bucket_id, upload, upload_row, parts, &batch);
     batch.Expect(object_row, old_bytes).Put(object_row, EncodeObject(done.object));
