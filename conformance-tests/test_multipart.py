@@ -109,6 +109,13 @@ class MultipartTest(unittest.TestCase):
         self.assertEqual(got["ETag"], multipart_etag(parts))
         self.assertEqual(error_of(self.s3.list_parts, Bucket=self.bucket, Key=key,
                                   UploadId=upload_id), ("NoSuchUpload", 404))
+        # Completing again (a retry whose first answer was lost) is S3's 200 again...
+        again = self.complete(key, upload_id, [(n + 1, e) for n, e in enumerate(etags)])
+        self.assertEqual((again["ETag"], again["Key"]), (done["ETag"], key))
+        self.assertEqual(self.s3.get_object(Bucket=self.bucket, Key=key)["Body"].read(), b"".join(parts))
+        # ... while the object is still the one that upload made.
+        self.s3.put_object(Bucket=self.bucket, Key=key, Body=b"replaced")
+        self.assertEqual(error_of(self.complete, key, upload_id, [(1, etags[0])]), ("NoSuchUpload", 404))
 
     def test_part_overwrite_and_unlisted_parts(self):
         key = "overwrite"

@@ -102,6 +102,7 @@ Status CopyObject(S3Request& r, const meta::BucketRecord& bucket) {
     dst.etag = src.etag;
     dst.part_count = src.part_count;
     dst.part_sizes = src.part_sizes;
+    dst.upload_id.clear();  // the copy was completed by no upload
     dst.checksums = src.checksums;
     if (hasher)
       dst.checksums = {{std::string(auth::ChecksumAlgorithmName(*checksum_alg)),

@@ -160,6 +160,7 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
   }
   o.etag = auth::HexEncode(auth::Md5(md5s)) + "-" + std::to_string(listed.size());
   o.part_count = static_cast<uint32_t>(listed.size());
+  o.upload_id = upload.upload_id;
   o.last_modified_micros = now_micros;
   ASSIGN_OR_RETURN(o.checksums, ObjectChecksums(upload, used));
   return o;
@@ -182,6 +183,36 @@ std::string_view WithoutDeclaration(std::string_view xml) {
   xml.remove_prefix(end + 2);
   while (!xml.empty() && (xml.front() == '\n' || xml.front() == '\r')) xml.remove_prefix(1);
   return xml;
+}
+
+// <CompleteMultipartUploadResult> for `object`, completed at the request's key.
+std::string CompleteResultXml(const S3Request& r, const meta::BucketRecord& bucket,
+                              const meta::ObjectRecord& object) {
+  std::string host(r.head.Header("host"));
+  XmlDoc doc("CompleteMultipartUploadResult");
+  XmlDoc::Add(doc.root(), "Location",
+              "http://" + host + r.head.target.substr(0, r.head.target.find('?')));
+  XmlDoc::Add(doc.root(), "Bucket", bucket.name);
+  XmlDoc::Add(doc.root(), "Key", object.key);
+  XmlDoc::Add(doc.root(), "ETag", "\"" + object.etag + "\"");
+  for (const auto& [alg, value] : object.checksums) {
+    XmlDoc::Add(doc.root(), ("Checksum" + alg).c_str(), value);
+    if (auto known = auth::ChecksumAlgorithmFromName(alg))
+      XmlDoc::Add(doc.root(), "ChecksumType", std::string(ChecksumTypeName(*known)));
+  }
+  return doc.str();
+}
+
+// A CompleteMultipartUpload of an upload that is gone: if the object at the
+// key is the one that upload completed, S3 answers 200 again with the same
+// result (a client retrying after its answer was lost); else NoSuchUpload.
+Result<std::string> CompletedBefore(S3Request& r, const meta::BucketRecord& bucket) {
+  auto id = r.route.Param("uploadId");
+  auto object = r.backends.meta->GetObject(bucket.name, r.route.key);
+  if (id && !id->empty() && object.ok() && object->upload_id == *id)
+    return CompleteResultXml(r, bucket, *object);
+  if (!object.ok() && object.status().code() != Code::kNotFound) return object.status();
+  return ErrorStatus("NoSuchUpload");
 }
 
 // Everything of a completion after its part list is read: the checks against
@@ -207,7 +238,7 @@ Result<std::string> CompleteUpload(S3Request& r, const meta::BucketRecord& bucke
       condition.AtCommit());
   if (!done.ok()) {
     if (done.status().code() == Code::kNotFound && done.status().reason() != "NoSuchBucket")
-      return ErrorStatus("NoSuchUpload");
+      return CompletedBefore(r, bucket);  // a racing completion may have won
     return done.status();
   }
   if (done->replaced) ReleaseChunks(r.backends, done->replaced->chunks);
@@ -219,19 +250,7 @@ Result<std::string> CompleteUpload(S3Request& r, const meta::BucketRecord& bucke
     if (!used) ReleaseChunks(r.backends, p.chunks);
   }
 
-  std::string host(r.head.Header("host"));
-  XmlDoc doc("CompleteMultipartUploadResult");
-  XmlDoc::Add(doc.root(), "Location",
-              "http://" + host + r.head.target.substr(0, r.head.target.find('?')));
-  XmlDoc::Add(doc.root(), "Bucket", bucket.name);
-  XmlDoc::Add(doc.root(), "Key", done->object.key);
-  XmlDoc::Add(doc.root(), "ETag", "\"" + done->object.etag + "\"");
-  for (const auto& [alg, value] : done->object.checksums) {
-    XmlDoc::Add(doc.root(), ("Checksum" + alg).c_str(), value);
-    if (auto known = auth::ChecksumAlgorithmFromName(alg))
-      XmlDoc::Add(doc.root(), "ChecksumType", std::string(ChecksumTypeName(*known)));
-  }
-  return doc.str();
+  return CompleteResultXml(r, bucket, done->object);
 }
 
 }  // namespace
@@ -347,7 +366,12 @@ Status UploadPart(S3Request& r, const meta::BucketRecord& bucket) {
 }
 
 Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
-  ASSIGN_OR_RETURN(meta::UploadRecord upload, FindUpload(r, bucket));
+  auto found = FindUpload(r, bucket);
+  if (!found.ok() && found.status().reason() == "NoSuchUpload") {
+    ASSIGN_OR_RETURN(std::string again, CompletedBefore(r, bucket));
+    return r.SendXml(200, again);
+  }
+  ASSIGN_OR_RETURN(meta::UploadRecord upload, std::move(found));
   ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(r, kMaxCompleteBody, false));
   ASSIGN_OR_RETURN(std::vector<CompletePart> listed, ParseCompleteMultipartXml(body));
   for (size_t i = 1; i < listed.size(); ++i)

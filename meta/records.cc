@@ -219,8 +219,10 @@ Result<BucketRecord> DecodeBucket(std::string_view bytes) {
 }
 
 std::string EncodeObject(const ObjectRecord& o) {
-  FieldWriter w = StartRecord(
-      kObjectKind, o.part_sizes.empty() ? kRecordFormatVersion : kObjectPartSizesVersion);
+  const uint8_t version = o.part_sizes.empty()  ? kRecordFormatVersion
+                          : o.upload_id.empty() ? kObjectPartSizesVersion
+                                                : kObjectUploadIdVersion;
+  FieldWriter w = StartRecord(kObjectKind, version);
   w.Varint(o.size);
   w.String(o.etag);
   w.Varint(static_cast<uint64_t>(o.last_modified_micros));
@@ -239,12 +241,13 @@ std::string EncodeObject(const ObjectRecord& o) {
     w.Varint(o.part_sizes.size());
     for (uint64_t size : o.part_sizes) w.Varint(size);
   }
+  if (version == kObjectUploadIdVersion) w.String(o.upload_id);
   return std::move(w).Finish();
 }
 
 Result<ObjectRecord> DecodeObject(std::string_view key, std::string_view bytes) {
   FieldReader r(bytes, "object record");
-  const uint8_t version = ReadHeader(r, kObjectKind, kObjectPartSizesVersion);
+  const uint8_t version = ReadHeader(r, kObjectKind, kObjectUploadIdVersion);
   ObjectRecord o;
   o.key = key;
   o.size = r.Varint();
@@ -261,7 +264,11 @@ Result<ObjectRecord> DecodeObject(std::string_view key, std::string_view bytes) 
   o.storage_class = r.String();
   o.chunks = ReadChunks(r);
   o.part_count = r.Varint32();
-  if (version == kObjectPartSizesVersion) ReadPartSizes(r, &o);
+  if (version >= kObjectPartSizesVersion) ReadPartSizes(r, &o);
+  if (version == kObjectUploadIdVersion) {
+    o.upload_id = r.String();
+    if (r.ok() && o.upload_id.empty()) r.Fail("empty upload id");
+  }
   RETURN_IF_ERROR(r.Finish());
   return o;
 }

@@ -24,6 +24,9 @@ inline constexpr uint8_t kRecordFormatVersion = 1;
 // Object records with part boundaries (ObjectRecord::part_sizes) are version
 // 2; without them they are still written as version 1, so both decode.
 inline constexpr uint8_t kObjectPartSizesVersion = 2;
+// ... and those that also name the multipart upload that completed them
+// (ObjectRecord::upload_id) are version 3.
+inline constexpr uint8_t kObjectUploadIdVersion = 3;
 inline constexpr std::string_view kDefaultRegion = "us-east-1";
 inline constexpr std::string_view kDefaultStorageClass = "STANDARD";
 
@@ -103,6 +106,10 @@ struct ObjectRecord {
   // to `size`), for GetObject ?partNumber. Empty for other objects and for
   // multipart objects written before part boundaries were kept.
   std::vector<uint64_t> part_sizes;
+  // The multipart upload this object was completed from, so a repeated
+  // CompleteMultipartUpload (a client retrying after a lost answer) gets
+  // S3's 200 again. Kept only with part_sizes; empty otherwise.
+  std::string upload_id;
   bool operator==(const ObjectRecord&) const = default;
 };
 

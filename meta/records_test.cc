@@ -162,12 +162,33 @@ TEST_CASE("a multipart object's part sizes make a version 2 record; version 1 st
   std::string no_sizes = v1 + std::string(1, '\0');
   no_sizes[1] = 2;
   CHECK(DecodeObject(mp.key, no_sizes).status().code() == Code::kDataLoss);
-  std::string v3 = v2;
-  v3[1] = 3;
-  CHECK(DecodeObject(mp.key, v3).status().message() ==
-        "object record of " + std::to_string(v3.size()) +
-            " bytes is corrupt: format version 3 is not supported (this build reads 1 to 2) at "
+  std::string v4 = v2;
+  v4[1] = 4;
+  CHECK(DecodeObject(mp.key, v4).status().message() ==
+        "object record of " + std::to_string(v4.size()) +
+            " bytes is corrupt: format version 4 is not supported (this build reads 1 to 3) at "
             "byte 2");
+}
+
+TEST_CASE("a completed upload's id makes a version 3 record: version 2 plus the id") {
+  ObjectRecord mp = FullObject();
+  mp.size = 5 + 7;
+  mp.part_count = 2;
+  mp.part_sizes = {5, 7};
+  const std::string v2 = EncodeObject(mp);
+  mp.upload_id = "3f9a";
+  std::string v3 = EncodeObject(mp);
+  CHECK(v3[1] == 3);
+  CHECK(v3 == v2.substr(0, 1) + "\x03" + v2.substr(2) + std::string(1, '\x04') + "3f9a");
+  CHECK(DecodeObject(mp.key, v3).value() == mp);
+  CheckTruncationsAndTrailingBytes(v3, DecodeObjectStatus);
+  CheckBitFlips(v3, DecodeObjectStatus);
+  std::string empty_id = v3.substr(0, v3.size() - 5) + std::string(1, '\0');
+  CHECK(DecodeObject(mp.key, empty_id).status().code() == Code::kDataLoss);
+  // Without part sizes there is no version 3: the id is not kept.
+  ObjectRecord plain = FullObject();
+  plain.upload_id = "3f9a";
+  CHECK(EncodeObject(plain)[1] == 1);
 }
 
 TEST_CASE("the key is not in the object encoding: it comes from the row key") {
