@@ -3,6 +3,7 @@
 #include <doctest.h>
 
 #include "auth/checksum.h"
+#include "auth/s3_errors.h"
 #include "auth/sigv4.h"
 #include "auth/testing/map_secret_store.h"
 #include "auth/testing/request_signer.h"
@@ -103,6 +104,7 @@ TEST_CASE("a garbled Authorization header: AuthorizationHeaderMalformed") {
     CHECK(s.reason() == "AuthorizationHeaderMalformed");
     CHECK(s.code() == Code::kInvalidArgument);
     CHECK(s.message() == c.message);
+    CHECK(IsWrongRegion(s) == (c.message.find("the region") != std::string::npos));
   }
 }
 
@@ -304,6 +306,7 @@ TEST_CASE("bad presigned parameters: AuthorizationQueryParametersError") {
     Status s = f.Check(r);
     CHECK(s.reason() == "AuthorizationQueryParametersError");
     CHECK(s.message() == c.message);
+    CHECK(IsWrongRegion(s) == (c.message.find("the region") != std::string::npos));
   }
   // A week exactly is the longest allowed.
   CHECK(f.Check(f.Presigned(604800)).ok());

@@ -109,6 +109,15 @@ class Server:
             status, text = e.code, e.read()
         return status, (json.loads(text) if text.strip() else None)
 
+    def exists(self, bucket, key):
+        """Whether HEAD finds `key` in `bucket`."""
+        from botocore.exceptions import ClientError
+        try:
+            self.client().head_object(Bucket=bucket, Key=key)
+            return True
+        except ClientError:
+            return False
+
     def request(self, method, path, body=b"", headers=None, sign=True, region=REGION, payload=None):
         """(status, headers with lowercase names, body text) of one raw request,
         SigV4-signed (for `region`, with x-amz-content-sha256 `payload` or the

@@ -94,11 +94,7 @@ def code_of(xml):
 
 
 def object_exists(key):
-    try:
-        client().head_object(Bucket=BUCKET, Key=key)
-        return True
-    except Exception:
-        return False
+    return SERVER.exists(BUCKET, key)
 
 
 class BadInputTest(unittest.TestCase):

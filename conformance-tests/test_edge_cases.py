@@ -47,11 +47,7 @@ def put(key, body=b"data", **kw):
 
 
 def exists(key, bucket=BUCKET):
-    try:
-        s3().head_object(Bucket=bucket, Key=key)
-        return True
-    except Exception:
-        return False
+    return SERVER.exists(bucket, key)
 
 
 class ResponseHeaders(unittest.TestCase):

@@ -36,12 +36,24 @@ std::string_view Unquote(std::string_view etag) {
 }  // namespace
 
 Status CheckWriteFeatureHeaders(const HttpRequestHead& head) {
+  static constexpr std::string_view kOtherStorageClasses[] = {"REDUCED_REDUNDANCY",
+                                                              "STANDARD_IA",
+                                                              "ONEZONE_IA",
+                                                              "INTELLIGENT_TIERING",
+                                                              "GLACIER",
+                                                              "DEEP_ARCHIVE",
+                                                              "OUTPOSTS",
+                                                              "GLACIER_IR",
+                                                              "SNOW",
+                                                              "EXPRESS_ONEZONE",
+                                                              "FSX_OPENZFS"};
   auto not_implemented = [](std::string_view what) {
     return ErrorStatus("NotImplemented",
                        "A header you provided implies functionality that is not implemented: " +
                            std::string(what));
   };
-  for (const auto& [name, value] : head.headers) {
+  for (const auto& [name, value] : head.headers) {  // one pass; most headers end at "x-amz-"
+    if (!StartsWithNoCase(name, "x-amz-")) continue;
     if (StartsWithNoCase(name, "x-amz-server-side-encryption-customer-") ||
         StartsWithNoCase(name, "x-amz-copy-source-server-side-encryption-customer-"))
       return ErrorStatus("InvalidRequest",
@@ -49,37 +61,22 @@ Status CheckWriteFeatureHeaders(const HttpRequestHead& head) {
                          "must be made over a secure connection.");
     if (StartsWithNoCase(name, "x-amz-object-lock-"))
       return ErrorStatus("InvalidRequest", "Bucket is missing Object Lock Configuration");
-  }
-  if (head.HasHeader("x-amz-server-side-encryption")) {
-    std::string_view sse = head.Header("x-amz-server-side-encryption");
-    if (sse != "AES256" && sse != "aws:kms" && sse != "aws:kms:dsse")
-      return ErrorStatus("InvalidArgument", "The encryption method specified is not supported");
-    return not_implemented("x-amz-server-side-encryption " + std::string(sse) +
-                           " (Bale stores objects unencrypted)");
-  }
-  if (head.HasHeader("x-amz-storage-class")) {
-    std::string_view sc = head.Header("x-amz-storage-class");
-    static constexpr std::string_view kOtherClasses[] = {"REDUCED_REDUNDANCY",
-                                                         "STANDARD_IA",
-                                                         "ONEZONE_IA",
-                                                         "INTELLIGENT_TIERING",
-                                                         "GLACIER",
-                                                         "DEEP_ARCHIVE",
-                                                         "OUTPOSTS",
-                                                         "GLACIER_IR",
-                                                         "SNOW",
-                                                         "EXPRESS_ONEZONE",
-                                                         "FSX_OPENZFS"};
-    if (sc != meta::kDefaultStorageClass) {
-      if (std::find(std::begin(kOtherClasses), std::end(kOtherClasses), sc) ==
-          std::end(kOtherClasses))
-        return ErrorStatus("InvalidStorageClass");
-      return not_implemented("x-amz-storage-class " + std::string(sc) +
-                             " (every object is STANDARD)");
+    if (strcasecmp(name.c_str(), "x-amz-server-side-encryption") == 0) {
+      if (value != "AES256" && value != "aws:kms" && value != "aws:kms:dsse")
+        return ErrorStatus("InvalidArgument", "The encryption method specified is not supported");
+      return not_implemented("x-amz-server-side-encryption " + value +
+                             " (Bale stores objects unencrypted)");
     }
+    if (strcasecmp(name.c_str(), "x-amz-storage-class") == 0 &&
+        value != meta::kDefaultStorageClass) {
+      if (std::find(std::begin(kOtherStorageClasses), std::end(kOtherStorageClasses), value) ==
+          std::end(kOtherStorageClasses))
+        return ErrorStatus("InvalidStorageClass");
+      return not_implemented("x-amz-storage-class " + value + " (every object is STANDARD)");
+    }
+    if (strcasecmp(name.c_str(), "x-amz-website-redirect-location") == 0)
+      return not_implemented("x-amz-website-redirect-location");
   }
-  if (head.HasHeader("x-amz-website-redirect-location"))
-    return not_implemented("x-amz-website-redirect-location");
   return Status::Ok();
 }
 
@@ -132,6 +129,12 @@ Result<WriteCondition> WriteCondition::FromHeaders(const HttpRequestHead& head) 
   return c;
 }
 
+WriteCondition WriteCondition::IfMatch(std::string etags) {
+  WriteCondition c;
+  c.if_match_ = std::move(etags);
+  return c;
+}
+
 Status WriteCondition::Check(const std::optional<meta::ObjectRecord>& current) const {
   if (!if_none_match_.empty() && current) return ErrorStatus("PreconditionFailed");
   if (!if_match_.empty()) {
@@ -153,13 +156,6 @@ Status WriteCondition::CheckNow(meta::MetadataStore& meta, std::string_view buck
 meta::MetadataStore::ObjectCondition WriteCondition::AtCommit() const {
   if (empty()) return nullptr;
   return [this](const std::optional<meta::ObjectRecord>& current) { return Check(current); };
-}
-
-meta::MetadataStore::ObjectCondition DeleteCondition(std::string_view etags) {
-  return [etags = std::string(etags)](const std::optional<meta::ObjectRecord>& current) {
-    return current && EtagListMatches(etags, current->etag) ? Status::Ok()
-                                                            : ErrorStatus("PreconditionFailed");
-  };
 }
 
 bool CertainlyNotWritten(const Status& st) {

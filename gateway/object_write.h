@@ -47,10 +47,14 @@ bool EtagListMatches(std::string_view list, std::string_view etag);
 // the key exists; If-Match: etags fails with NoSuchKey if it does not and
 // PreconditionFailed unless its ETag is listed. Checked once before the work,
 // to spare a doomed upload or copy, and again atomically with the commit.
+// Deletes take the If-Match half (DeleteObject's header, DeleteObjects'
+// per-key <ETag>).
 class WriteCondition {
  public:
   // NotImplemented for an If-None-Match other than "*", as S3.
   static Result<WriteCondition> FromHeaders(const HttpRequestHead& head);
+  // If-Match `etags` alone (empty: no condition).
+  static WriteCondition IfMatch(std::string etags);
 
   bool empty() const { return if_none_match_.empty() && if_match_.empty(); }
   // The verdict on `current`, the key's record now (nullopt: none).
@@ -64,12 +68,6 @@ class WriteCondition {
  private:
   std::string if_none_match_, if_match_;
 };
-
-// DeleteObject's If-Match and DeleteObjects' per-key <ETag>: the delete
-// goes ahead only if the object's ETag is in `etags` (PreconditionFailed
-// otherwise), checked atomically with it. A missing key is the caller's to
-// answer (NoSuchKey when a condition was given).
-meta::MetadataStore::ObjectCondition DeleteCondition(std::string_view etags);
 
 // Whether a failed metadata write certainly wrote nothing, so the needles
 // written for it may be freed. Otherwise (an fsync that failed, say) the

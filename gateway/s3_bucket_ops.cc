@@ -114,22 +114,22 @@ Status ListBuckets(S3Request& r) {
   AddOwner(doc.root(), r, r.user_id);
   auto list = doc.root().append_child("Buckets");
   size_t listed = 0;
-  std::string next;  // set when a page ends with buckets still to come
+  const std::string* last = nullptr;  // the name the page ends with
   for (const auto& b : buckets) {
     const std::string& bucket_region = b.region.empty() ? r.options.region : b.region;
     if (!b.name.starts_with(prefix) || b.name <= after) continue;
     if (!region.empty() && bucket_region != region) continue;
-    if (listed == max_buckets) {
-      next = auth::Base64Encode(list.last_child().child("Name").text().get());
+    if (listed == max_buckets) {  // more to come: the next page starts after `last`
+      XmlDoc::Add(doc.root(), "ContinuationToken", auth::Base64Encode(*last));
       break;
     }
     auto node = list.append_child("Bucket");
     XmlDoc::Add(node, "Name", b.name);
     XmlDoc::Add(node, "CreationDate", IsoTime(b.created_micros));
     XmlDoc::Add(node, "BucketRegion", bucket_region);
+    last = &b.name;
     listed++;
   }
-  if (!next.empty()) XmlDoc::Add(doc.root(), "ContinuationToken", next);
   if (r.route.Param("prefix")) XmlDoc::Add(doc.root(), "Prefix", prefix);
   return r.SendXml(200, doc.str());
 }

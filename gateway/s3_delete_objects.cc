@@ -30,14 +30,16 @@ constexpr std::string_view kNullVersion = "null";
 std::optional<S3Error> DeleteOne(S3Request& r, const meta::BucketRecord& bucket,
                                  const DeleteRequest::Object& o) {
   if (o.version_id && *o.version_id != kNullVersion) return MakeError("NoSuchVersion");
-  auto deleted = r.backends.meta->DeleteObject(bucket.name, o.key,
-                                               o.etag ? DeleteCondition(*o.etag) : nullptr);
+  const auto condition = WriteCondition::IfMatch(o.etag.value_or(""));
+  auto deleted = r.backends.meta->DeleteObject(bucket.name, o.key, condition.AtCommit());
   if (deleted.ok()) {
     ReleaseChunks(r.backends, deleted->chunks);
     return std::nullopt;
   }
-  if (deleted.status().code() == Code::kNotFound && deleted.status().reason() == "NoSuchKey")
-    return o.etag ? std::optional<S3Error>(MakeError("NoSuchKey")) : std::nullopt;
+  if (deleted.status().code() == Code::kNotFound && deleted.status().reason() == "NoSuchKey") {
+    Status verdict = condition.Check(std::nullopt);  // NoSuchKey if conditional
+    return verdict.ok() ? std::nullopt : std::optional<S3Error>(FromStatus(verdict));
+  }
   S3Error error = FromStatus(deleted.status());
   if (error.http_status >= 500)  // the client sees only the code: keep the cause
     BALE_LOG(kError) << "request " << r.request_id << ": DeleteObjects of " << o.key << ": "

@@ -166,15 +166,6 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
   return o;
 }
 
-// The document of a failure found after a kept-alive 200 went out: S3's
-// <Error>, inside that 200's body (SDKs look for it there).
-std::string ErrorDocument(const S3Request& r, const Status& st) {
-  S3Error e = FromStatus(st);
-  if (e.code == "NoSuchBucket") e.details.emplace_back("BucketName", r.route.bucket);
-  std::string resource = r.head.target.substr(0, r.head.target.find('?'));
-  return ErrorXml(e, resource, r.request_id, r.request_id);
-}
-
 // `xml` after its XML declaration, if it has one.
 std::string_view WithoutDeclaration(std::string_view xml) {
   if (!xml.starts_with("<?xml")) return xml;
@@ -367,11 +358,12 @@ Status UploadPart(S3Request& r, const meta::BucketRecord& bucket) {
 
 Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
   auto found = FindUpload(r, bucket);
-  if (!found.ok() && found.status().reason() == "NoSuchUpload") {
+  if (!found.ok()) {
+    if (found.status().reason() != "NoSuchUpload") return found.status();
     ASSIGN_OR_RETURN(std::string again, CompletedBefore(r, bucket));
     return r.SendXml(200, again);
   }
-  ASSIGN_OR_RETURN(meta::UploadRecord upload, std::move(found));
+  const meta::UploadRecord& upload = *found;
   ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(r, kMaxCompleteBody, false));
   ASSIGN_OR_RETURN(std::vector<CompletePart> listed, ParseCompleteMultipartXml(body));
   for (size_t i = 1; i < listed.size(); ++i)
@@ -393,7 +385,9 @@ Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
     return r.SendXml(200, *result);
   }
   // The 200 and the XML declaration are out: the document follows them.
-  std::string document = result.ok() ? *std::move(result) : ErrorDocument(r, result.status());
+  // A failure found after the 200 is S3's <Error> inside that 200's body
+  // (SDKs look for it there).
+  std::string document = result.ok() ? *std::move(result) : r.ErrorDocument(result.status());
   RETURN_IF_ERROR(r.sink.Write(WithoutDeclaration(document)));
   RETURN_IF_ERROR(r.sink.End());
   // A failure is still returned, so the service logs it as it logs any; it

@@ -352,16 +352,15 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
 }
 
 Status DeleteObject(S3Request& r, const meta::BucketRecord& bucket) {
-  // S3's conditional delete: If-Match etags (a missing key is then NoSuchKey).
-  std::string_view if_match = r.head.Header("if-match");
-  auto deleted = r.backends.meta->DeleteObject(
-      bucket.name, r.route.key, if_match.empty() ? nullptr : DeleteCondition(if_match));
+  // S3's conditional delete: If-Match etags.
+  const auto condition = WriteCondition::IfMatch(std::string(r.head.Header("if-match")));
+  auto deleted = r.backends.meta->DeleteObject(bucket.name, r.route.key, condition.AtCommit());
   if (deleted.ok())
     ReleaseChunks(r.backends, deleted->chunks);
   else if (deleted.status().code() != Code::kNotFound)
     return deleted.status();
-  else if (!if_match.empty())
-    return ErrorStatus("NoSuchKey");
+  else
+    RETURN_IF_ERROR(condition.Check(std::nullopt));  // NoSuchKey if conditional
   return r.SendEmpty(204);  // idempotent, as S3
 }
 

@@ -44,6 +44,10 @@ struct S3Request {
   Status SendXml(int status, const std::string& xml) const;
   // Sends a bodiless answer (204, or 200 with headers only).
   Status SendEmpty(int status, std::vector<std::pair<std::string, std::string>> headers = {}) const;
+  // S3's <Error> document for the failure `st`, with AWS's extra elements
+  // (error_details, taken; else the request's BucketName or Key), Resource
+  // and RequestId; *http_status (if set) gets its status.
+  std::string ErrorDocument(const Status& st, int* http_status = nullptr);
 };
 
 // Operations: each sends its success response itself and returns OK, or

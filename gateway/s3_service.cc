@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "auth/s3_errors.h"
 #include "common/log.h"
 #include "gateway/admin_api.h"
 #include "gateway/request_id.h"
@@ -71,6 +72,19 @@ Status S3Request::SendEmpty(int status,
   return sink.Send({status, Headers(std::move(headers)), {}}, {});
 }
 
+std::string S3Request::ErrorDocument(const Status& st, int* http_status) {
+  S3Error e = FromStatus(st);
+  if (!error_details.empty())
+    e.details = std::move(error_details);
+  else if (e.code == "NoSuchBucket" && !route.bucket.empty())
+    e.details.emplace_back("BucketName", route.bucket);
+  else if (e.code == "NoSuchKey")
+    e.details.emplace_back("Key", route.key);
+  if (http_status) *http_status = e.http_status;
+  std::string resource = head.target.substr(0, head.target.find('?'));
+  return ErrorXml(e, resource, request_id, request_id);
+}
+
 Result<QuotaGuard::Reservation> ReserveObjectRoom(S3Request& r, const meta::BucketRecord& bucket,
                                                   std::string_view key, uint64_t size) {
   if (!r.quotas) return QuotaGuard::Reservation();
@@ -84,10 +98,7 @@ Result<std::optional<meta::UserRecord>> AuthenticateCaller(S3Request& r) {
   MetadataSecrets secrets(r.backends.meta);
   auto authenticated = auth::Authenticate(signed_request, secrets, *r.backends.clock, auth_options);
   if (!authenticated.ok()) {
-    // A credential scoped to another region: S3 names the right one in
-    // <Region>, which SDKs' region redirectors read to sign again.
-    const std::string wrong_region = "' is wrong; expecting '" + r.options.region + "'";
-    if (authenticated.status().message().ends_with(wrong_region))
+    if (auth::IsWrongRegion(authenticated.status()))
       r.error_details = {{"Region", r.options.region}};
     return authenticated.status();
   }
@@ -213,21 +224,13 @@ class S3Service::Impl {
   }
 
   void SendError(S3Request& r, const Status& st) {
-    S3Error e = FromStatus(st);
-    if (e.http_status >= 500 && e.code != "NotImplemented")
+    int status = 0;
+    std::string document = r.ErrorDocument(st, &status);
+    if (status >= 500 && status != 501)
       BALE_LOG(kError) << "request " << r.request_id << " " << r.head.method << " " << r.head.target
                        << ": " << st;
     if (r.sink.started()) return;  // mid-stream: nothing more to say but close
-    if (!r.error_details.empty())
-      e.details = std::move(r.error_details);
-    else if (e.code == "NoSuchBucket" && !r.route.bucket.empty())
-      e.details.emplace_back("BucketName", r.route.bucket);
-    else if (e.code == "NoSuchKey")
-      e.details.emplace_back("Key", r.route.key);
-    std::string resource = r.head.target.substr(0, r.head.target.find('?'));
-    r.sink
-        .Send({e.http_status, r.Headers({{"Content-Type", "application/xml"}}), {}},
-              ErrorXml(e, resource, r.request_id, r.request_id))
+    r.sink.Send({status, r.Headers({{"Content-Type", "application/xml"}}), {}}, document)
         .IgnoreError();
   }
 
