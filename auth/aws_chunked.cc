@@ -36,6 +36,13 @@ Status Incomplete(std::string message) {
   return MalformedRequest(kIncompleteBody, std::move(message));
 }
 
+// With the byte counts S3 gives beside IncompleteBody.
+Status Incomplete(std::string message, uint64_t expected, uint64_t provided) {
+  return Incomplete(std::move(message))
+      .WithDetail("NumberBytesExpected", std::to_string(expected))
+      .WithDetail("NumberBytesProvided", std::to_string(provided));
+}
+
 std::optional<uint64_t> ParseHexSize(std::string_view text) {
   if (text.empty() || text.size() > kMaxChunkSizeDigits) return std::nullopt;
   uint64_t v = 0;
@@ -162,7 +169,8 @@ Status AwsChunkedDecoder::OnChunkHeader(std::string_view line) {
   // Unsigned chunks may carry extensions; nothing in them is trusted.
   if (expected_length_ && *size > *expected_length_ - decoded_length_) {
     return Incomplete("The aws-chunked body holds more than x-amz-decoded-content-length (" +
-                      std::to_string(*expected_length_) + ") bytes");
+                          std::to_string(*expected_length_) + ") bytes",
+                      *expected_length_, decoded_length_ + *size);
   }
   if (*size == 0) {
     if (signed_chunks_) RETURN_IF_ERROR(VerifyChunkSignature(kEmptySha256Hex));
@@ -256,8 +264,9 @@ Status AwsChunkedDecoder::OnTrailerEnd() {
   RETURN_IF_ERROR(VerifyTrailerChecksum());
   if (expected_length_ && decoded_length_ != *expected_length_) {
     return Incomplete("The aws-chunked body decoded to " + std::to_string(decoded_length_) +
-                      " bytes; x-amz-decoded-content-length is " +
-                      std::to_string(*expected_length_));
+                          " bytes; x-amz-decoded-content-length is " +
+                          std::to_string(*expected_length_),
+                      *expected_length_, decoded_length_);
   }
   trailers_.decoded_length = decoded_length_;
   state_ = State::kDone;

@@ -235,9 +235,15 @@ TEST_CASE("x-amz-decoded-content-length that the body does not match: Incomplete
   Decoded more = Decode(context, body, {}, 66559);
   CHECK(more.status.reason() == "IncompleteBody");
   CHECK(more.payload.size() == 65536);  // refused at the second chunk header
+  const Status::Details more_counts{{"NumberBytesExpected", "66559"},
+                                    {"NumberBytesProvided", "66560"}};
+  CHECK(more.status.details() == more_counts);
   Decoded fewer = Decode(context, body, {}, 66561);
   CHECK(fewer.status.reason() == "IncompleteBody");
   CHECK(fewer.payload.size() == 66560);
+  const Status::Details fewer_counts{{"NumberBytesExpected", "66561"},
+                                     {"NumberBytesProvided", "66560"}};
+  CHECK(fewer.status.details() == fewer_counts);
 }
 
 TEST_CASE("bad framing: InvalidRequest") {

@@ -16,19 +16,9 @@ Status AuthorizationHeaderMalformed(std::string_view detail) {
   return MalformedRequest(kAuthorizationHeaderMalformed, std::move(message));
 }
 
-namespace {
-constexpr std::string_view kWrongRegionMiddle = "' is wrong; expecting '";
-}  // namespace
-
 std::string WrongRegionDetail(std::string_view region, std::string_view expected) {
-  return "the region '" + std::string(region) + std::string(kWrongRegionMiddle) +
-         std::string(expected) + "'";
-}
-
-bool IsWrongRegion(const Status& status) {
-  return (status.reason() == kAuthorizationHeaderMalformed ||
-          status.reason() == kAuthorizationQueryParametersError) &&
-         status.message().find(kWrongRegionMiddle) != std::string_view::npos;
+  return "the region '" + std::string(region) + "' is wrong; expecting '" + std::string(expected) +
+         "'";
 }
 
 Status QueryParametersError(std::string message) {

@@ -40,10 +40,6 @@ Status NotAuthenticated(std::string_view reason, std::string message);
 // The detail of a credential scoped to another region than the server's:
 // "the region 'us-west-2' is wrong; expecting 'us-east-1'".
 std::string WrongRegionDetail(std::string_view region, std::string_view expected);
-// True for an AuthorizationHeaderMalformed or AuthorizationQueryParametersError
-// with that detail: S3 then names the right region in <Region>, which SDKs'
-// region redirectors read.
-bool IsWrongRegion(const Status& status);
 
 // "The authorization header is malformed; <detail>"
 Status AuthorizationHeaderMalformed(std::string_view detail);

@@ -64,7 +64,8 @@ Result<CredentialScope> ParseCredential(std::string_view text, std::string_view 
                             ". This date in the credential must be in the format \"yyyyMMdd\".");
   }
   if (scope.region != region) {
-    return style.Credential(WrongRegionDetail(scope.region, region));
+    return style.Credential(WrongRegionDetail(scope.region, region))
+        .WithDetail("Region", std::string(region));
   }
   if (scope.service != service) {
     return style.Credential("incorrect service " + Quoted(scope.service) +

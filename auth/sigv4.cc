@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "auth/amz_date.h"
 #include "auth/canonical_request.h"
 #include "auth/encoding.h"
 #include "auth/s3_errors.h"
@@ -78,9 +79,17 @@ Result<AuthContext> AnonymousContext(const SignedRequest& request) {
   return context;
 }
 
+// "20130524T000000Z" -> "2013-05-24T00:00:00Z", the form of S3's <ServerTime>.
+std::string Iso8601Extended(int64_t seconds) {
+  const std::string basic = FormatAmzDate(seconds);
+  return basic.substr(0, 4) + "-" + basic.substr(4, 2) + "-" + basic.substr(6, 5) + ":" +
+         basic.substr(11, 2) + ":" + basic.substr(13);
+}
+
 // Header-signed requests must be within the allowed skew of our clock;
 // presigned ones must have started (within the skew) and not yet expired.
-Status CheckRequestTime(const SignatureInputs& in, const Clock& clock, const AuthOptions& options) {
+Status CheckRequestTime(const SignedRequest& request, const SignatureInputs& in, const Clock& clock,
+                        const AuthOptions& options) {
   const int64_t now = clock.NowMicros() / kMicrosPerSecond;
   const int64_t skew = options.allowed_clock_skew.count();
   if (in.presigned) {
@@ -89,9 +98,14 @@ Status CheckRequestTime(const SignatureInputs& in, const Clock& clock, const Aut
     return Status::Ok();
   }
   if (in.request_time > now + skew || in.request_time < now - skew) {
+    auto sent = request.Header("x-amz-date");
+    if (!sent) sent = request.Header("date");
     return NotAuthenticated(
-        kRequestTimeTooSkewed,
-        "The difference between the request time and the current time is too large.");
+               kRequestTimeTooSkewed,
+               "The difference between the request time and the current time is too large.")
+        .WithDetail("RequestTime", std::string(TrimWhitespace(sent.value_or(""))))
+        .WithDetail("ServerTime", Iso8601Extended(now))
+        .WithDetail("MaxAllowedSkewMilliseconds", std::to_string(skew * 1000));
   }
   return Status::Ok();
 }
@@ -113,22 +127,52 @@ Status CheckRequiredHeadersSigned(const SignedRequest& request, const SignatureI
   return Status::Ok();
 }
 
-// Computes the signature for each canonical URI candidate and compares.
-bool SignatureMatches(const SignedRequest& request, const QueryParams& query,
+// "GET" -> "47 45 54": how S3 spells out the bytes it signed.
+std::string SpacedHex(std::string_view bytes) {
+  std::string hex = HexEncode(bytes), out;
+  out.reserve(hex.size() * 3 / 2);
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    if (i > 0) out += ' ';
+    out.append(hex, i, 2);
+  }
+  return out;
+}
+
+// SignatureDoesNotMatch with what S3 tells the client it signed, so a client
+// can diff it against its own canonical request.
+Status SignatureMismatch(const SignatureInputs& in, const std::string& canonical_request,
+                         const std::string& string_to_sign) {
+  return SignatureDoesNotMatch(std::string(kSignatureMismatch))
+      .WithDetail("AWSAccessKeyId", in.credential.access_key)
+      .WithDetail("StringToSign", string_to_sign)
+      .WithDetail("SignatureProvided", in.signature)
+      .WithDetail("StringToSignBytes", SpacedHex(string_to_sign))
+      .WithDetail("CanonicalRequest", canonical_request)
+      .WithDetail("CanonicalRequestBytes", SpacedHex(canonical_request));
+}
+
+// Computes the signature for each canonical URI candidate and compares. On a
+// mismatch, the error names the first candidate's (S3's own encoding).
+Status CheckSignature(const SignedRequest& request, const QueryParams& query,
                       const SignatureInputs& in, std::string_view signing_key,
                       std::string_view scope) {
   const std::string canonical_query =
       CanonicalQueryString(query, in.presigned ? "X-Amz-Signature" : "");
   const std::string canonical_headers = CanonicalHeaders(request, in.signed_header_names);
+  std::string first_request, first_string_to_sign;
   for (const std::string& uri : CanonicalUriCandidates(request.RawPath())) {
     std::string canonical_request =
         BuildCanonicalRequest(request.method, uri, canonical_query, canonical_headers,
                               in.signed_headers, in.hashed_payload);
-    std::string expected =
-        HmacSha256Hex(signing_key, BuildStringToSign(in.timestamp, scope, canonical_request));
-    if (ConstantTimeEquals(expected, in.signature)) return true;
+    std::string string_to_sign = BuildStringToSign(in.timestamp, scope, canonical_request);
+    if (ConstantTimeEquals(HmacSha256Hex(signing_key, string_to_sign), in.signature))
+      return Status::Ok();
+    if (first_request.empty()) {
+      first_request = std::move(canonical_request);
+      first_string_to_sign = std::move(string_to_sign);
+    }
   }
-  return false;
+  return SignatureMismatch(in, first_request, first_string_to_sign);
 }
 
 }  // namespace
@@ -172,16 +216,18 @@ Result<AuthContext> Authenticate(const SignedRequest& request, SecretStore& secr
   AuthContext context;
   RETURN_IF_ERROR(SetPayloadMode(in.hashed_payload, &context));
   RETURN_IF_ERROR(SetTrailerChecksum(request, &context));
-  RETURN_IF_ERROR(CheckRequestTime(in, clock, options));
+  RETURN_IF_ERROR(CheckRequestTime(request, in, clock, options));
   RETURN_IF_ERROR(CheckRequiredHeadersSigned(request, in));
 
-  ASSIGN_OR_RETURN(std::string secret, secrets.SecretKey(in.credential.access_key));
+  auto secret = secrets.SecretKey(in.credential.access_key);
+  if (!secret.ok()) {
+    if (secret.status().reason() != kInvalidAccessKeyId) return secret.status();
+    return secret.status().WithDetail("AWSAccessKeyId", in.credential.access_key);
+  }
   const std::string scope = in.credential.ToString();
   std::string signing_key = SigningKeyCache::Shared().Get(
-      secret, in.credential.date, in.credential.region, in.credential.service);
-  if (!SignatureMatches(request, query, in, signing_key, scope)) {
-    return SignatureDoesNotMatch(std::string(kSignatureMismatch));
-  }
+      *secret, in.credential.date, in.credential.region, in.credential.service);
+  RETURN_IF_ERROR(CheckSignature(request, query, in, signing_key, scope));
 
   context.access_key = in.credential.access_key;
   context.chunk_signing = ChunkSigningContext{std::move(signing_key), std::move(in.timestamp),

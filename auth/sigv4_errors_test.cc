@@ -104,7 +104,10 @@ TEST_CASE("a garbled Authorization header: AuthorizationHeaderMalformed") {
     CHECK(s.reason() == "AuthorizationHeaderMalformed");
     CHECK(s.code() == Code::kInvalidArgument);
     CHECK(s.message() == c.message);
-    CHECK(IsWrongRegion(s) == (c.message.find("the region") != std::string::npos));
+    // A wrong region names the right one in <Region>, for SDKs' region redirectors.
+    const Status::Details region{{"Region", "us-east-1"}};
+    CHECK(s.details() ==
+          (c.message.find("the region") != std::string::npos ? region : Status::Details{}));
   }
 }
 
@@ -162,6 +165,11 @@ TEST_CASE("clock skew beyond 15 minutes: RequestTimeTooSkewed, either way") {
   CHECK(late.code() == Code::kUnauthenticated);
   CHECK(late.message() ==
         "The difference between the request time and the current time is too large.");
+  // As S3: the time as sent, the server's, and the allowance.
+  const Status::Details late_details{{"RequestTime", "20130524T000000Z"},
+                                     {"ServerTime", "2013-05-24T00:15:01Z"},
+                                     {"MaxAllowedSkewMilliseconds", "900000"}};
+  CHECK(late.details() == late_details);
 
   ManualClock behind((kNow - 16 * 60) * kMicros);
   CHECK(Authenticate(r, f.secrets, behind).status().reason() == "RequestTimeTooSkewed");
@@ -198,6 +206,7 @@ TEST_CASE("an unknown access key: InvalidAccessKeyId") {
   CHECK(s.reason() == "InvalidAccessKeyId");
   CHECK(s.code() == Code::kUnauthenticated);
   CHECK(s.message() == "The AWS access key Id you provided does not exist in our records.");
+  CHECK(s.details() == Status::Details{{"AWSAccessKeyId", "AKIDUNKNOWN"}});
 }
 
 TEST_CASE("a secret store failure passes through unchanged") {
@@ -232,6 +241,36 @@ TEST_CASE("anything changed after signing: SignatureDoesNotMatch") {
   }
   f.secrets.Add(f.creds.access_key, "a different secret");
   CHECK(f.Check(good).reason() == "SignatureDoesNotMatch");
+}
+
+TEST_CASE("SignatureDoesNotMatch tells the client what the server signed, as S3 does") {
+  Fixture f;
+  SignedRequest r = f.Signed();
+  r.method = "DELETE";
+  Status s = f.Check(r);
+  REQUIRE(s.reason() == "SignatureDoesNotMatch");
+  const std::string canonical_request =
+      "DELETE\n/bucket/key\n\nhost:s3.example.com\nx-amz-content-sha256:" +
+      std::string(kEmptySha256) + "\nx-amz-date:20130524T000000Z\n\n" +
+      "host;x-amz-content-sha256;x-amz-date\n" + std::string(kEmptySha256);
+  const std::string string_to_sign =
+      "AWS4-HMAC-SHA256\n20130524T000000Z\n20130524/us-east-1/s3/aws4_request\n"
+      "fe96e0695afc1c146508553be0d1590272fc46b06cbe2bfa2f9baa71c6193ebc";
+  std::string authorization(*r.Header("authorization"));
+  const std::string provided = authorization.substr(authorization.find("Signature=") + 10);
+  REQUIRE(s.details().size() == 6);
+  CHECK(s.details()[0] ==
+        std::pair<std::string, std::string>("AWSAccessKeyId", f.creds.access_key));
+  CHECK(s.details()[1] == std::pair<std::string, std::string>("StringToSign", string_to_sign));
+  CHECK(s.details()[2] == std::pair<std::string, std::string>("SignatureProvided", provided));
+  CHECK(s.details()[3].first == "StringToSignBytes");
+  CHECK(s.details()[3].second.starts_with("41 57 53 34 2d 48 4d 41 43 2d 53 48 41 32 35 36 0a 32"));
+  CHECK(s.details()[3].second.size() == string_to_sign.size() * 3 - 1);
+  CHECK(s.details()[4] ==
+        std::pair<std::string, std::string>("CanonicalRequest", canonical_request));
+  CHECK(s.details()[5].first == "CanonicalRequestBytes");
+  CHECK(s.details()[5].second.starts_with("44 45 4c 45 54 45 0a 2f"));  // "DELETE\n/"
+  CHECK(s.details()[5].second.size() == canonical_request.size() * 3 - 1);
 }
 
 TEST_CASE("unsigned x-amz-* headers or an unsigned host: AccessDenied") {
@@ -306,7 +345,10 @@ TEST_CASE("bad presigned parameters: AuthorizationQueryParametersError") {
     Status s = f.Check(r);
     CHECK(s.reason() == "AuthorizationQueryParametersError");
     CHECK(s.message() == c.message);
-    CHECK(IsWrongRegion(s) == (c.message.find("the region") != std::string::npos));
+    // A wrong region names the right one in <Region>, for SDKs' region redirectors.
+    const Status::Details region{{"Region", "us-east-1"}};
+    CHECK(s.details() ==
+          (c.message.find("the region") != std::string::npos ? region : Status::Details{}));
   }
   // A week exactly is the longest allowed.
   CHECK(f.Check(f.Presigned(604800)).ok());

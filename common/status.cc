@@ -46,7 +46,7 @@ std::string_view CodeName(Code code) {
 }
 
 Status::Status(Code code, std::string message) {
-  if (code != Code::kOk) rep_ = std::make_shared<const Rep>(Rep{code, std::move(message), {}});
+  if (code != Code::kOk) rep_ = std::make_shared<const Rep>(Rep{code, std::move(message), {}, {}});
 }
 
 std::string Status::ToString() const {
@@ -62,14 +62,30 @@ Status Status::WithContext(std::string_view context) const {
   std::string msg(context);
   msg += ": ";
   msg += message();
-  Status out(code(), std::move(msg));
-  return out.WithReason(reason());
+  Status out;
+  out.rep_ = std::make_shared<const Rep>(Rep{code(), std::move(msg), rep_->reason, rep_->details});
+  return out;
 }
 
 Status Status::WithReason(std::string_view reason) const {
   if (ok()) return *this;
   Status out;
-  out.rep_ = std::make_shared<const Rep>(Rep{code(), std::string(message()), std::string(reason)});
+  out.rep_ = std::make_shared<const Rep>(
+      Rep{code(), std::string(message()), std::string(reason), rep_->details});
+  return out;
+}
+
+const Status::Details& Status::details() const {
+  static const Details kNone;
+  return rep_ ? rep_->details : kNone;
+}
+
+Status Status::WithDetail(std::string name, std::string value) const {
+  if (ok()) return *this;
+  Rep rep = *rep_;
+  rep.details.emplace_back(std::move(name), std::move(value));
+  Status out;
+  out.rep_ = std::make_shared<const Rep>(std::move(rep));
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace bale {
 
@@ -67,6 +68,16 @@ class [[nodiscard]] Status {
   std::string_view reason() const { return rep_ ? std::string_view(rep_->reason) : std::string_view(); }
   Status WithReason(std::string_view reason) const;
 
+  // Facts about the failed request for whoever made it, as named values in
+  // order (like the metadata of gRPC's ErrorInfo): the gateway writes them as
+  // elements of S3's <Error> (<UploadId>, <Condition>If-Match</Condition>).
+  // Never internal state: paths and offsets belong in the message, which 5xx
+  // answers do not echo.
+  using Details = std::vector<std::pair<std::string, std::string>>;
+  const Details& details() const;
+  // Returns a copy with `name` = `value` appended to its details.
+  Status WithDetail(std::string name, std::string value) const;
+
   void IgnoreError() const {}
 
  private:
@@ -74,6 +85,7 @@ class [[nodiscard]] Status {
     Code code;
     std::string message;
     std::string reason;
+    Details details;
   };
   std::shared_ptr<const Rep> rep_;  // null when OK: OK costs one pointer.
 };

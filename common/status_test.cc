@@ -40,6 +40,18 @@ TEST_CASE("a reason rides along with the code and survives added context") {
   CHECK(Status().WithReason("Ignored").ok());
 }
 
+TEST_CASE("details keep their order and survive a new reason or context") {
+  Status st = NotFoundError("no upload").WithDetail("UploadId", "u1").WithDetail("PartNumber", "2");
+  const Status::Details want{{"UploadId", "u1"}, {"PartNumber", "2"}};
+  CHECK(st.details() == want);
+  CHECK(st.WithReason("NoSuchUpload").details() == want);
+  CHECK(st.WithContext("complete").details() == want);
+  CHECK(st.WithContext("complete").message() == "complete: no upload");
+  CHECK(NotFoundError("x").details().empty());
+  CHECK(Status().WithDetail("A", "b").ok());
+  CHECK(Status().details().empty());
+}
+
 TEST_CASE("ASSIGN_OR_RETURN propagates the first failure") {
   CHECK(Quarter(12).value() == 3);
   Result<int> r = Quarter(6);

@@ -14,7 +14,7 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import Server, error_of  # noqa: E402
+from harness import ACCESS_KEY, REGION, Server, error_of  # noqa: E402
 
 SERVER = Server()
 BUCKET = "edges"
@@ -293,6 +293,119 @@ class BucketsListingAndAuth(unittest.TestCase):
             payload="STREAMING-UNSIGNED-PAYLOAD-TRAILER")
         self.assertEqual((status, element(xml, "Code")), (411, "MissingContentLength"))
         self.assertFalse(exists("dcl"))
+
+
+def error_doc(call, *args, **kwargs):
+    """The <Error> elements of the ClientError a call raises, as botocore reads them."""
+    from botocore.exceptions import ClientError
+    try:
+        call(*args, **kwargs)
+    except ClientError as e:
+        return e.response["Error"]
+    raise AssertionError("no error raised")
+
+
+class ErrorDetails(unittest.TestCase):
+    """The elements S3 adds to <Error> beside Code and Message, which SDKs hand
+    to their callers (botocore puts every one in the error's dict)."""
+
+    def test_signature_mismatch_shows_the_canonical_request_the_server_built(self):
+        import http.client
+        from botocore.auth import S3SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+
+        class Capture(S3SigV4Auth):
+            def canonical_request(self, request):
+                self.canonical = super().canonical_request(request)
+                return self.canonical
+
+            def string_to_sign(self, request, canonical_request):
+                self.to_sign = super().string_to_sign(request, canonical_request)
+                return self.to_sign
+
+        url = SERVER.endpoint + "/%s?list-type=2&prefix=a%%20b" % BUCKET
+        req = AWSRequest(method="GET", url=url, headers={"x-amz-meta-note": "n"})
+        signer = Capture(Credentials(ACCESS_KEY, "not-the-secret"), "s3", REGION)
+        signer.add_auth(req)
+        conn = http.client.HTTPConnection("127.0.0.1", SERVER.port, timeout=30)
+        conn.putrequest("GET", url[len(SERVER.endpoint):], skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", "127.0.0.1:%d" % SERVER.port)
+        for k, v in req.headers.items():
+            conn.putheader(k, v)
+        conn.endheaders()
+        resp = conn.getresponse()
+        xml = resp.read().decode()
+        conn.close()
+        self.assertEqual((resp.status, element(xml, "Code")), (403, "SignatureDoesNotMatch"))
+        self.assertEqual(element(xml, "AWSAccessKeyId"), ACCESS_KEY)
+        # The server's canonical request and string to sign are the client's, byte for byte:
+        # only the key differs, so a client can diff what it signed against what was checked.
+        from xml.sax.saxutils import unescape
+        self.assertEqual(unescape(element(xml, "CanonicalRequest")), signer.canonical)
+        self.assertEqual(unescape(element(xml, "StringToSign")), signer.to_sign)
+        self.assertEqual(bytes.fromhex(element(xml, "CanonicalRequestBytes")).decode(), signer.canonical)
+        self.assertEqual(bytes.fromhex(element(xml, "StringToSignBytes")).decode(), signer.to_sign)
+        sent = req.headers["Authorization"].split("Signature=")[1]
+        self.assertEqual(element(xml, "SignatureProvided"), sent)
+
+    def test_unknown_key_and_skewed_clock(self):
+        doc = error_doc(SERVER.client(access="AKIDNOSUCHKEY00000000").list_buckets)
+        self.assertEqual((doc["Code"], doc["AWSAccessKeyId"]), ("InvalidAccessKeyId", "AKIDNOSUCHKEY00000000"))
+        auth = ("AWS4-HMAC-SHA256 Credential=%s/20200101/us-east-1/s3/aws4_request, "
+                "SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=%s" % (ACCESS_KEY, "0" * 64))
+        status, _, xml = SERVER.request("GET", "/" + BUCKET, sign=False, headers={
+            "Authorization": auth, "x-amz-date": "20200101T000000Z",
+            "x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+        self.assertEqual((status, element(xml, "Code")), (403, "RequestTimeTooSkewed"))
+        self.assertEqual(element(xml, "RequestTime"), "20200101T000000Z")
+        self.assertEqual(element(xml, "MaxAllowedSkewMilliseconds"), "900000")
+        server_time = time.mktime(time.strptime(element(xml, "ServerTime"), "%Y-%m-%dT%H:%M:%SZ"))
+        self.assertLess(abs(server_time - time.mktime(time.gmtime())), 5, element(xml, "ServerTime"))
+
+    def test_failed_preconditions_name_the_condition(self):
+        put("pre", b"precondition")
+        doc = error_doc(s3().get_object, Bucket=BUCKET, Key="pre", IfMatch='"%s"' % ("0" * 32))
+        self.assertEqual((doc["Code"], doc["Condition"]), ("PreconditionFailed", "If-Match"))
+        status, _, xml = SERVER.request("PUT", "/%s/pre" % BUCKET, b"new", headers={"If-None-Match": "*"})
+        self.assertEqual((status, element(xml, "Condition")), (412, "If-None-Match"))
+        status, _, xml = SERVER.request("PUT", "/%s/pre-copy" % BUCKET, headers={
+            "x-amz-copy-source": "/%s/pre" % BUCKET, "x-amz-copy-source-if-match": '"nope"'})
+        self.assertEqual((status, element(xml, "Condition")), (412, "x-amz-copy-source-If-Match"))
+
+    def test_multipart_errors_name_the_upload_and_the_part(self):
+        c = s3()
+        upload = c.create_multipart_upload(Bucket=BUCKET, Key="mpu-details")["UploadId"]
+        e1 = c.upload_part(Bucket=BUCKET, Key="mpu-details", UploadId=upload, PartNumber=1,
+                           Body=b"small")["ETag"]
+        e2 = c.upload_part(Bucket=BUCKET, Key="mpu-details", UploadId=upload, PartNumber=2,
+                           Body=b"last")["ETag"]
+        complete = lambda parts: c.complete_multipart_upload(  # noqa: E731
+            Bucket=BUCKET, Key="mpu-details", UploadId=upload, MultipartUpload={"Parts": parts})
+        doc = error_doc(complete, [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": '"%s"' % ("f" * 32)}])
+        self.assertEqual((doc["Code"], doc["UploadId"], doc["PartNumber"], doc["ETag"]),
+                         ("InvalidPart", upload, "2", "f" * 32))
+        doc = error_doc(complete, [{"PartNumber": 1, "ETag": e1}, {"PartNumber": 2, "ETag": e2}])
+        self.assertEqual((doc["Code"], doc["ProposedSize"], doc["MinSizeAllowed"], doc["PartNumber"],
+                          doc["ETag"]), ("EntityTooSmall", "5", "5242880", "1", e1.strip('"')))
+        doc = error_doc(complete, [{"PartNumber": 2, "ETag": e2}, {"PartNumber": 1, "ETag": e1}])
+        self.assertEqual((doc["Code"], doc["UploadId"]), ("InvalidPartOrder", upload))
+        doc = error_doc(c.list_parts, Bucket=BUCKET, Key="mpu-details", UploadId="no-such-upload")
+        self.assertEqual((doc["Code"], doc["UploadId"]), ("NoSuchUpload", "no-such-upload"))
+        c.abort_multipart_upload(Bucket=BUCKET, Key="mpu-details", UploadId=upload)
+
+    def test_sizes_and_arguments(self):
+        doc = error_doc(s3().put_object, Bucket=BUCKET, Key="k" * 1025, Body=b"x")
+        self.assertEqual((doc["Code"], doc["Size"], doc["MaxSizeAllowed"]), ("KeyTooLongError", "1025", "1024"))
+        doc = error_doc(s3().put_object, Bucket=BUCKET, Key="meta", Body=b"x", Metadata={"big": "v" * 2100})
+        self.assertEqual((doc["Code"], doc["Size"], doc["MaxSizeAllowed"]), ("MetadataTooLarge", "2103", "2048"))
+        for query, name, value in (("list-type=2&max-keys=abc", "max-keys", "abc"),
+                                   ("encoding-type=base64", "encoding-type", "base64")):
+            status, _, xml = SERVER.request("GET", "/%s?%s" % (BUCKET, query))
+            self.assertEqual((status, element(xml, "Code")), (400, "InvalidArgument"), query)
+            self.assertEqual((element(xml, "ArgumentName"), element(xml, "ArgumentValue")), (name, value))
+        status, _, xml = SERVER.request("GET", "/%s/pre?versionId=v123" % BUCKET)
+        self.assertEqual((element(xml, "ArgumentName"), element(xml, "ArgumentValue")), ("versionId", "v123"))
 
 
 if __name__ == "__main__":

@@ -34,8 +34,7 @@ Result<CopySource> ParseCopySource(std::string_view header) {
 Result<meta::BucketRecord> ReadSourceBucket(S3Request& r, const CopySource& source) {
   auto found = r.backends.meta->GetBucket(source.bucket);
   if (found.ok() || found.status().code() != Code::kNotFound) return found;
-  r.error_details = {{"BucketName", source.bucket}};
-  return ErrorStatus("NoSuchBucket");
+  return ErrorStatus("NoSuchBucket").WithDetail("BucketName", source.bucket);
 }
 
 Result<meta::ObjectRecord> ReadSource(S3Request& r, const meta::BucketRecord& bucket,
@@ -47,8 +46,7 @@ Result<meta::ObjectRecord> ReadSource(S3Request& r, const meta::BucketRecord& bu
     if (found.status().code() != Code::kNotFound) return found.status();
     // Without read access to the bucket, missing and forbidden look alike.
     if (!owner && !public_bucket) return ErrorStatus("AccessDenied");
-    r.error_details = {{"Key", key}};
-    return ErrorStatus("NoSuchKey");
+    return ErrorStatus("NoSuchKey").WithDetail("Key", key);
   }
   if (!owner && !public_bucket && found->acl != meta::CannedAcl::kPublicRead)
     return ErrorStatus("AccessDenied", "Access Denied");
@@ -64,14 +62,16 @@ Status CheckSourceConditions(const HttpRequestHead& head, const meta::ObjectReco
   std::string_view if_match = head.Header("x-amz-copy-source-if-match");
   std::string_view if_none_match = head.Header("x-amz-copy-source-if-none-match");
   if (!if_match.empty()) {
-    if (!EtagListMatches(if_match, src.etag)) return ErrorStatus("PreconditionFailed");
+    if (!EtagListMatches(if_match, src.etag))
+      return PreconditionFailed("x-amz-copy-source-If-Match");
   } else if (modified_since(head.Header("x-amz-copy-source-if-unmodified-since")) == 1) {
-    return ErrorStatus("PreconditionFailed");
+    return PreconditionFailed("x-amz-copy-source-If-Unmodified-Since");
   }
   if (!if_none_match.empty()) {
-    if (EtagListMatches(if_none_match, src.etag)) return ErrorStatus("PreconditionFailed");
+    if (EtagListMatches(if_none_match, src.etag))
+      return PreconditionFailed("x-amz-copy-source-If-None-Match");
   } else if (modified_since(head.Header("x-amz-copy-source-if-modified-since")) == 0) {
-    return ErrorStatus("PreconditionFailed");
+    return PreconditionFailed("x-amz-copy-source-If-Modified-Since");
   }
   return Status::Ok();
 }
@@ -88,13 +88,14 @@ Result<SourceRange> ParseCopySourceRange(std::string_view header, uint64_t size)
   if (!header.starts_with(kUnit) || dash == std::string_view::npos ||
       !number(header.substr(kUnit.size(), dash - kUnit.size()), &first) ||
       !number(header.substr(dash + 1), &last) || last < first)
-    return ErrorStatus("InvalidArgument",
-                       "The x-amz-copy-source-range value must be of the form bytes=first-last "
-                       "where first and last are the zero-based offsets of the first and last "
-                       "bytes to copy");
+    return InvalidArgumentFor(
+        "x-amz-copy-source-range", header,
+        "The x-amz-copy-source-range value must be of the form bytes=first-last where first and "
+        "last are the zero-based offsets of the first and last bytes to copy");
   if (last >= size)
-    return ErrorStatus("InvalidArgument", "Range specified is not valid for source object of size: " +
-                                              std::to_string(size));
+    return InvalidArgumentFor(
+        "x-amz-copy-source-range", header,
+        "Range specified is not valid for source object of size: " + std::to_string(size));
   return SourceRange{first, last - first + 1};
 }
 

@@ -63,7 +63,8 @@ Status CheckWriteFeatureHeaders(const HttpRequestHead& head) {
       return ErrorStatus("InvalidRequest", "Bucket is missing Object Lock Configuration");
     if (strcasecmp(name.c_str(), "x-amz-server-side-encryption") == 0) {
       if (value != "AES256" && value != "aws:kms" && value != "aws:kms:dsse")
-        return ErrorStatus("InvalidArgument", "The encryption method specified is not supported");
+        return InvalidArgumentFor("x-amz-server-side-encryption", value,
+                                  "The encryption method specified is not supported");
       return not_implemented("x-amz-server-side-encryption " + value +
                              " (Bale stores objects unencrypted)");
     }
@@ -89,10 +90,9 @@ Status ReadContentHeaders(const HttpRequestHead& head, meta::ObjectRecord* objec
     object->user_metadata.emplace_back(std::move(key), value);
   }
   if (meta_bytes > kMaxUserMetadataBytes)
-    return ErrorStatus("MetadataTooLarge",
-                       "Your metadata headers exceed the maximum allowed "
-                       "metadata size of 2048 bytes (" +
-                           std::to_string(meta_bytes) + " sent).");
+    return ErrorStatus("MetadataTooLarge")
+        .WithDetail("Size", std::to_string(meta_bytes))
+        .WithDetail("MaxSizeAllowed", std::to_string(kMaxUserMetadataBytes));
   object->content_type = std::string(head.Header("content-type"));
   std::string encoding(head.Header("content-encoding"));
   // aws-chunked describes the transfer, not the object.
@@ -136,10 +136,10 @@ WriteCondition WriteCondition::IfMatch(std::string etags) {
 }
 
 Status WriteCondition::Check(const std::optional<meta::ObjectRecord>& current) const {
-  if (!if_none_match_.empty() && current) return ErrorStatus("PreconditionFailed");
+  if (!if_none_match_.empty() && current) return PreconditionFailed("If-None-Match");
   if (!if_match_.empty()) {
     if (!current) return ErrorStatus("NoSuchKey");
-    if (!EtagListMatches(if_match_, current->etag)) return ErrorStatus("PreconditionFailed");
+    if (!EtagListMatches(if_match_, current->etag)) return PreconditionFailed("If-Match");
   }
   return Status::Ok();
 }

@@ -51,9 +51,9 @@ Result<std::unique_ptr<PayloadReader>> PayloadReader::Create(const HttpRequestHe
     r->length_ = *head.content_length;
   }
   if (r->length_ > kMaxObjectBytes)
-    return ErrorStatus("EntityTooLarge",
-                       "Your proposed upload exceeds the maximum allowed size of "
-                       "5 GiB for a single PUT; use multipart upload.");
+    return ErrorStatus("EntityTooLarge")
+        .WithDetail("ProposedSize", std::to_string(r->length_))
+        .WithDetail("MaxSizeAllowed", std::to_string(kMaxObjectBytes));
   if (auth.payload == auth::PayloadMode::kSha256)
     r->sha256_ = auth::NewHasher(auth::ChecksumAlgorithm::kSha256);
 
@@ -109,6 +109,14 @@ void PayloadReader::Hash(std::string_view data) {
   if (checksum_) checksum_->Update(data);
 }
 
+Status PayloadReader::IncompleteBody() const {
+  return ErrorStatus("IncompleteBody",
+                     "You did not provide the number of bytes specified by the Content-Length "
+                     "HTTP header.")
+      .WithDetail("NumberBytesExpected", std::to_string(length_))
+      .WithDetail("NumberBytesProvided", std::to_string(read_));
+}
+
 Result<size_t> PayloadReader::Read(char* buf, size_t n) {
   size_t got;
   if (decoder_) {
@@ -116,10 +124,7 @@ Result<size_t> PayloadReader::Read(char* buf, size_t n) {
   } else {
     if (read_ >= length_) return size_t{0};
     ASSIGN_OR_RETURN(got, body_->Read(buf, std::min<uint64_t>(n, length_ - read_)));
-    if (got == 0 && read_ < length_)
-      return ErrorStatus("IncompleteBody",
-                         "You did not provide the number of bytes specified by "
-                         "the Content-Length HTTP header.");
+    if (got == 0 && read_ < length_) return IncompleteBody();
   }
   read_ += got;
   if (!defer_hashing_) Hash(std::string_view(buf, got));
@@ -147,10 +152,7 @@ Result<size_t> PayloadReader::ReadChunked(char* buf, size_t n) {
 }
 
 Status PayloadReader::Finish() {
-  if (read_ != length_)
-    return ErrorStatus("IncompleteBody",
-                       "You did not provide the number of bytes specified by the "
-                       "Content-Length HTTP header.");
+  if (read_ != length_) return IncompleteBody();
   std::string md5 = md5_->Finish();
   md5_hex_ = auth::HexEncode(md5);
   if (sha256_) RETURN_IF_ERROR(auth::CheckPayloadSha256(auth_, auth::HexEncode(sha256_->Finish())));

@@ -51,6 +51,8 @@ class PayloadReader {
  private:
   PayloadReader(const auth::AuthContext& auth, RequestBody* body);
   Result<size_t> ReadChunked(char* buf, size_t n);
+  // The body ended short of its declared length (with the counts S3 gives).
+  Status IncompleteBody() const;
 
   const auth::AuthContext& auth_;
   RequestBody* body_;

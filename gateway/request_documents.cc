@@ -1,5 +1,7 @@
 #include "gateway/request_documents.h"
 
+#include <strings.h>
+
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -88,6 +90,8 @@ Status ValidateTags(const meta::NameValueList& tags) {
       return ErrorStatus("InvalidTag", "The TagValue you have provided is invalid");
     if (!keys.insert(key).second)
       return ErrorStatus("InvalidTag", "Cannot provide multiple Tags with the same key");
+    if (key.size() >= 4 && strncasecmp(key.data(), "aws:", 4) == 0)  // AWS's reserved prefix
+      return ErrorStatus("InvalidTag", "System tags cannot be added/updated by requester");
   }
   return Status::Ok();
 }

@@ -44,6 +44,12 @@ TEST_CASE("tag sets: S3's count, length, character and uniqueness rules") {
   CHECK(ValidateTags({{"k", "\xff"}}).reason() == "InvalidTag");  // not UTF-8
   CHECK(ValidateTags({{"k", "1"}, {"k", "2"}}).message() ==
         "Cannot provide multiple Tags with the same key");
+  for (const char* reserved : {"aws:cloudformation:stack", "AWS:x", "Aws:"}) {
+    Status st = ValidateTags({{reserved, "v"}});
+    CHECK(st.reason() == "InvalidTag");
+    CHECK(st.message() == "System tags cannot be added/updated by requester");
+  }
+  CHECK(ValidateTags({{"awsome:x", "v"}, {"my-aws:x", "v"}}).ok());
 }
 
 TEST_CASE("x-amz-tagging: a URL-encoded query string") {

@@ -191,8 +191,9 @@ Result<Route> RouteRequest(std::string_view method, std::string_view target, std
     return ErrorStatus("InvalidURI", "Couldn't parse the specified URI: " + std::string(target));
   r.key = std::move(*key);
   if (r.key.size() > kMaxKeyBytes)
-    return ErrorStatus("KeyTooLongError", "Your key is too long: " + std::to_string(r.key.size()) +
-                                              " bytes, the maximum is 1024");
+    return ErrorStatus("KeyTooLongError")
+        .WithDetail("Size", std::to_string(r.key.size()))
+        .WithDetail("MaxSizeAllowed", std::to_string(kMaxKeyBytes));
 
   auto has = [&](std::string_view name) { return r.Param(name).has_value(); };
   if (r.bucket.empty()) {
@@ -237,7 +238,7 @@ Result<Route> RouteRequest(std::string_view method, std::string_view target, std
   // Buckets are unversioned: "null" names the one version each object has,
   // and any other id is one Bale never issued.
   if (auto version = r.Param("versionId"); version && *version != "null")
-    return ErrorStatus("InvalidArgument", "Invalid version id specified");
+    return InvalidArgumentFor("versionId", *version, "Invalid version id specified");
   if (method == "GET") {
     if (has("tagging"))
       r.op = Op::kGetObjectTagging;

@@ -190,7 +190,7 @@ Result<meta::CannedAcl> ParseCannedAcl(std::string_view value) {
   if (value == "public-read-write" || value == "authenticated-read" || value == "aws-exec-read" ||
       value == "log-delivery-write")
     return NotImplemented("x-amz-acl " + std::string(value));
-  return ErrorStatus("InvalidArgument", "Invalid canned ACL: " + std::string(value));
+  return InvalidArgumentFor("x-amz-acl", value, "Invalid canned ACL");
 }
 
 Result<meta::CannedAcl> AclOfNewResource(const HttpRequestHead& head) {

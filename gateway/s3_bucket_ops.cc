@@ -98,8 +98,8 @@ Status ListBuckets(S3Request& r) {
     int v = 0;
     auto [p, ec] = std::from_chars(mb->data(), mb->data() + mb->size(), v);
     if (ec != std::errc() || p != mb->data() + mb->size() || v < 1 || v > 10000)
-      return ErrorStatus("InvalidArgument",
-                         "Argument max-buckets must be an integer between 1 and 10000");
+      return InvalidArgumentFor("max-buckets", *mb,
+                                "Argument max-buckets must be an integer between 1 and 10000");
     max_buckets = static_cast<size_t>(v);
   }
   std::string after;
@@ -148,9 +148,9 @@ Status CreateBucket(S3Request& r) {
       // us-east-1 is said by leaving the constraint out; a name that is no
       // region at all is invalid; a region other than this one is illegal here.
       if ((lc == "us-east-1" && r.options.region == "us-east-1") || !IsAwsRegionName(lc)) {
-        r.error_details = {{"LocationConstraint", lc}};
         return ErrorStatus("InvalidLocationConstraint",
-                           "The specified location-constraint is not valid");
+                           "The specified location-constraint is not valid")
+            .WithDetail("LocationConstraint", lc);
       }
       return ErrorStatus("IllegalLocationConstraintException",
                          "The " + lc +
@@ -203,14 +203,15 @@ Status ListObjects(S3Request& r, const meta::BucketRecord& bucket, bool v2) {
     long long v = -1;
     auto [p, ec] = std::from_chars(mk->data(), mk->data() + mk->size(), v);
     if (ec != std::errc() || p != mk->data() + mk->size() || v < 0 || v > INT32_MAX)
-      return ErrorStatus("InvalidArgument",
-                         "Provided max-keys not an integer or within integer range");
+      return InvalidArgumentFor("max-keys", *mk,
+                                "Provided max-keys not an integer or within integer range");
     max_keys = std::min<size_t>(static_cast<size_t>(v), kMaxListKeys);
   }
   o.max_keys = max_keys;
   std::string_view encoding = q.Param("encoding-type").value_or("");
   if (!encoding.empty() && encoding != "url")
-    return ErrorStatus("InvalidArgument", "Invalid Encoding Method specified in Request");
+    return InvalidArgumentFor("encoding-type", encoding,
+                              "Invalid Encoding Method specified in Request");
   const bool url = encoding == "url";
   auto enc = [&](std::string_view s) { return url ? auth::AwsUriEncode(s, true) : std::string(s); };
 

@@ -222,6 +222,7 @@ S3Error FromStatus(const Status& status) {
   if (err.code == "NoSuchKey" || err.code == "NoSuchBucket" || err.code == "NoSuchUpload")
     say_why = false;
   if (say_why && !status.message().empty()) err.message = std::string(status.message());
+  if (err.http_status < 500) err.details = status.details();
   if (status.code() == Code::kResourceExhausted && err.code == "SlowDown")
     err.message = std::string(kOutOfSpaceMessage);
   return err;
@@ -255,6 +256,16 @@ Status ErrorStatus(std::string_view s3_code, std::string message) {
   }
   if (message.empty()) message = std::string(def);
   return Status(CodeForStatus(http), std::move(message)).WithReason(s3_code);
+}
+
+Status InvalidArgumentFor(std::string_view argument, std::string_view value, std::string message) {
+  return ErrorStatus("InvalidArgument", std::move(message))
+      .WithDetail("ArgumentName", std::string(argument))
+      .WithDetail("ArgumentValue", std::string(value));
+}
+
+Status PreconditionFailed(std::string_view condition) {
+  return ErrorStatus("PreconditionFailed").WithDetail("Condition", std::string(condition));
 }
 
 }  // namespace bale::s3

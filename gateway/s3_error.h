@@ -46,4 +46,10 @@ std::string ErrorXml(const S3Error& error, std::string_view resource, std::strin
 // meaning as its code: the way handlers fail with a specific S3 error.
 Status ErrorStatus(std::string_view s3_code, std::string message = {});
 
+// InvalidArgument naming the argument and the value sent, as S3 does
+// (<ArgumentName>max-keys</ArgumentName><ArgumentValue>x</ArgumentValue>).
+Status InvalidArgumentFor(std::string_view argument, std::string_view value, std::string message);
+// PreconditionFailed naming the condition that did not hold (<Condition>).
+Status PreconditionFailed(std::string_view condition);
+
 }  // namespace bale::s3

@@ -95,5 +95,21 @@ TEST_CASE("error XML is exactly S3's shape, escaped") {
         "<HostId>HOST1</HostId></Error>");
 }
 
+TEST_CASE("a client error's details become elements; a server error's stay out") {
+  S3Error e = FromStatus(PreconditionFailed("If-Match"));
+  CHECK(e.http_status == 412);
+  CHECK(e.details == Status::Details{{"Condition", "If-Match"}});
+  CHECK(ErrorXml(e, "/b/k", "R", "H") ==
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PreconditionFailed</Code>"
+        "<Message>At least one of the pre-conditions you specified did not hold</Message>"
+        "<Condition>If-Match</Condition><Resource>/b/k</Resource><RequestId>R</RequestId>"
+        "<HostId>H</HostId></Error>");
+  S3Error arg = FromStatus(InvalidArgumentFor("max-keys", "x", "Provided max-keys not an integer"));
+  CHECK(arg.message == "Provided max-keys not an integer");
+  const Status::Details named{{"ArgumentName", "max-keys"}, {"ArgumentValue", "x"}};
+  CHECK(arg.details == named);
+  CHECK(FromStatus(InternalError("disk").WithDetail("Path", "/d1/7.dat")).details.empty());
+}
+
 }  // namespace
 }  // namespace bale::s3

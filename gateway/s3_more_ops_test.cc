@@ -64,7 +64,7 @@ class Fixture {
     head.content_length = body.size();
     StringBody request_body(std::move(body));
     sink = RecordingSink();
-    S3Request r{head, request_body, sink, b_.backends(), options_, {}, "req", {}, "u", nullptr, {}};
+    S3Request r{head, request_body, sink, b_.backends(), options_, {}, "req", {}, "u", nullptr};
     r.route.bucket = "b";
     r.route.key = key;
     r.route.query = std::move(query);

@@ -97,14 +97,21 @@ std::vector<std::pair<std::string, std::string>> ChecksumHeaders(
   return headers;
 }
 
+// A part of the list that names no uploaded part, with what S3 says of it.
+Status InvalidPart(const meta::UploadRecord& upload, const CompletePart& listed) {
+  return ErrorStatus("InvalidPart")
+      .WithDetail("UploadId", upload.upload_id)
+      .WithDetail("PartNumber", std::to_string(listed.part_number))
+      .WithDetail("ETag", std::string(Unquote(listed.etag)));
+}
+
 // A listed part's checksums must be the part's own (InvalidPart); an upload
 // with a composite checksum needs every part's listed (InvalidRequest).
 Status CheckListedChecksums(const CompletePart& want, const meta::PartRecord& part,
                             const meta::UploadRecord& upload) {
   for (const auto& [alg, value] : want.checksums) {
     auto stored = part.checksums.find(alg);
-    if (stored == part.checksums.end() || stored->second != value)
-      return ErrorStatus("InvalidPart");
+    if (stored == part.checksums.end() || stored->second != value) return InvalidPart(upload, want);
   }
   auto alg = auth::ChecksumAlgorithmFromName(upload.checksum_algorithm);
   if (alg && !IsFullObjectChecksum(*alg) && !want.checksums.contains(upload.checksum_algorithm))
@@ -144,7 +151,7 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
     while (next < parts.size() && parts[next].part_number < want.part_number) ++next;
     if (next == parts.size() || parts[next].part_number != want.part_number ||
         Lower(Unquote(want.etag)) != parts[next].etag)
-      return ErrorStatus("InvalidPart");
+      return InvalidPart(upload, want);
     RETURN_IF_ERROR(CheckListedChecksums(want, parts[next], upload));
     used.push_back(&parts[next]);
   }
@@ -152,7 +159,12 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
   std::string md5s;
   for (size_t i = 0; i < used.size(); ++i) {
     const meta::PartRecord& p = *used[i];
-    if (i + 1 < used.size() && p.size < kMinPartSize) return ErrorStatus("EntityTooSmall");
+    if (i + 1 < used.size() && p.size < kMinPartSize)
+      return ErrorStatus("EntityTooSmall")
+          .WithDetail("ProposedSize", std::to_string(p.size))
+          .WithDetail("MinSizeAllowed", std::to_string(kMinPartSize))
+          .WithDetail("PartNumber", std::to_string(p.part_number))
+          .WithDetail("ETag", p.etag);
     o.size += p.size;
     o.chunks.insert(o.chunks.end(), p.chunks.begin(), p.chunks.end());
     o.part_sizes.push_back(p.size);
@@ -253,7 +265,7 @@ Result<uint64_t> NumberParam(const S3Request& r, const char* name, uint64_t fall
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
   if (v->empty() || ec != std::errc() || p != v->data() + v->size() || n < min || n > max)
-    return ErrorStatus("InvalidArgument", message);
+    return InvalidArgumentFor(name, *v, message);
   return n;
 }
 
@@ -273,7 +285,7 @@ Result<uint32_t> PartNumberParam(const S3Request& r) {
   const std::string message = "Part number must be an integer between 1 and 10000, inclusive";
   ASSIGN_OR_RETURN(uint64_t number,
                    NumberParam(r, "partNumber", 0, 1, meta::kMaxPartNumber, message));
-  if (number == 0) return ErrorStatus("InvalidArgument", message);
+  if (number == 0) return InvalidArgumentFor("partNumber", "", message);
   return static_cast<uint32_t>(number);
 }
 
@@ -367,7 +379,8 @@ Status CompleteMultipartUpload(S3Request& r, const meta::BucketRecord& bucket) {
   ASSIGN_OR_RETURN(std::string body, ReadRequestDocument(r, kMaxCompleteBody, false));
   ASSIGN_OR_RETURN(std::vector<CompletePart> listed, ParseCompleteMultipartXml(body));
   for (size_t i = 1; i < listed.size(); ++i)
-    if (listed[i].part_number <= listed[i - 1].part_number) return ErrorStatus("InvalidPartOrder");
+    if (listed[i].part_number <= listed[i - 1].part_number)
+      return ErrorStatus("InvalidPartOrder").WithDetail("UploadId", upload.upload_id);
   ASSIGN_OR_RETURN(WriteCondition condition, WriteCondition::FromHeaders(r.head));
   RETURN_IF_ERROR(condition.CheckNow(*r.backends.meta, bucket.name, upload.key));
 

@@ -263,9 +263,9 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
   std::string_view if_match = r.head.Header("if-match");
   std::string_view if_none_match = r.head.Header("if-none-match");
   if (!if_match.empty()) {
-    if (!EtagListMatches(if_match, obj.etag)) return ErrorStatus("PreconditionFailed");
+    if (!EtagListMatches(if_match, obj.etag)) return PreconditionFailed("If-Match");
   } else if (modified_since(r.head.Header("if-unmodified-since")) == 1) {
-    return ErrorStatus("PreconditionFailed");
+    return PreconditionFailed("If-Unmodified-Since");
   }
   bool not_modified = !if_none_match.empty()
                           ? EtagListMatches(if_none_match, obj.etag)
@@ -280,11 +280,10 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
     if (obj.part_count > 0) headers.emplace_back("x-amz-mp-parts-count", std::to_string(obj.part_count));
   } else {
     auto parsed = ParseRange(r.head.Header("range"), obj.size);
-    if (!parsed.ok()) {
-      r.error_details = {{"RangeRequested", std::string(r.head.Header("range"))},
-                         {"ActualObjectSize", std::to_string(obj.size)}};
-      return parsed.status();
-    }
+    if (!parsed.ok())
+      return parsed.status()
+          .WithDetail("RangeRequested", std::string(r.head.Header("range")))
+          .WithDetail("ActualObjectSize", std::to_string(obj.size));
     range = *parsed;
   }
   uint64_t first = range ? range->first : 0;

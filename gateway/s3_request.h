@@ -32,10 +32,6 @@ struct S3Request {
   auth::AuthContext auth;
   std::string user_id;  // empty: anonymous
   QuotaGuard* quotas = nullptr;  // reservations for buckets with quotas (quota.h)
-  // Elements AWS adds to the <Error> of the failure a handler is about to
-  // return (InvalidRange's RangeRequested, a copy source's BucketName, ...).
-  // When set, they replace the defaults (the request's BucketName or Key).
-  std::vector<std::pair<std::string, std::string>> error_details;
 
   // Response headers every answer carries (request id, ...), plus `extra`.
   std::vector<std::pair<std::string, std::string>> Headers(
@@ -45,9 +41,9 @@ struct S3Request {
   // Sends a bodiless answer (204, or 200 with headers only).
   Status SendEmpty(int status, std::vector<std::pair<std::string, std::string>> headers = {}) const;
   // S3's <Error> document for the failure `st`, with AWS's extra elements
-  // (error_details, taken; else the request's BucketName or Key), Resource
-  // and RequestId; *http_status (if set) gets its status.
-  std::string ErrorDocument(const Status& st, int* http_status = nullptr);
+  // (the status's details; without any, the request's BucketName or Key),
+  // Resource and RequestId; *http_status (if set) gets its status.
+  std::string ErrorDocument(const Status& st, int* http_status = nullptr) const;
 };
 
 // Operations: each sends its success response itself and returns OK, or

@@ -497,12 +497,13 @@ class S3Server::Impl {
       auto [ec, n] = co_await http::async_read_header(conn->stream, conn->buffer, parser, kNoThrow);
       if (ec) {
         if (ec == http::error::header_limit)
-          co_await Refuse(*conn, "RequestHeaderSectionTooLarge",
-                          "Your request header section exceeds the maximum allowed size of " +
-                              std::to_string(options_.header_limit) + " bytes.");
+          co_await Refuse(*conn,
+                          ErrorStatus("RequestHeaderSectionTooLarge")
+                              .WithDetail("MaxSizeAllowed", std::to_string(options_.header_limit)));
         else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
                  ec != http::error::end_of_stream && ec != http::error::partial_message)
-          co_await Refuse(*conn, "InvalidRequest", "Malformed HTTP request: " + ec.message());
+          co_await Refuse(*conn,
+                          ErrorStatus("InvalidRequest", "Malformed HTTP request: " + ec.message()));
         break;
       }
       HttpRequestHead head = HeadOf(parser);
@@ -575,9 +576,8 @@ class S3Server::Impl {
   }
 
   // Answers a request that cannot be parsed, on the strand, then closes.
-  asio::awaitable<void> Refuse(Connection& conn, std::string_view code, std::string message) {
-    S3Error e = MakeError(code);
-    e.message = std::move(message);
+  asio::awaitable<void> Refuse(Connection& conn, Status st) {
+    S3Error e = FromStatus(st);
     std::string id = NewRequestId();
     http::response<http::string_body> res{static_cast<http::status>(e.http_status), 11};
     SetStandardHeaders(res);

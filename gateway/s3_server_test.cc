@@ -284,7 +284,9 @@ TEST_CASE("refusals with S3 XML: oversized header, malformed request, silent han
     c.Send("GET /x HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n");
     std::string r = c.ReadToEof();
     REQUIRE(r.starts_with("HTTP/1.1 400 Bad Request\r\n"));
-    CHECK(r.find("<Code>RequestHeaderSectionTooLarge</Code>") != std::string::npos);
+    CHECK(r.find("<Code>RequestHeaderSectionTooLarge</Code><Message>Your request header section "
+                 "exceeds the maximum allowed size.</Message><MaxSizeAllowed>16384"
+                 "</MaxSizeAllowed>") != std::string::npos);
     CHECK(r.find("x-amz-request-id: ") != std::string::npos);
   }
   {

@@ -72,14 +72,14 @@ Status S3Request::SendEmpty(int status,
   return sink.Send({status, Headers(std::move(headers)), {}}, {});
 }
 
-std::string S3Request::ErrorDocument(const Status& st, int* http_status) {
+std::string S3Request::ErrorDocument(const Status& st, int* http_status) const {
   S3Error e = FromStatus(st);
-  if (!error_details.empty())
-    e.details = std::move(error_details);
-  else if (e.code == "NoSuchBucket" && !route.bucket.empty())
+  if (e.details.empty() && e.code == "NoSuchBucket" && !route.bucket.empty())
     e.details.emplace_back("BucketName", route.bucket);
-  else if (e.code == "NoSuchKey")
+  else if (e.details.empty() && e.code == "NoSuchKey")
     e.details.emplace_back("Key", route.key);
+  else if (auto upload = route.Param("uploadId"); e.details.empty() && e.code == "NoSuchUpload")
+    e.details.emplace_back("UploadId", upload.value_or(""));
   if (http_status) *http_status = e.http_status;
   std::string resource = head.target.substr(0, head.target.find('?'));
   return ErrorXml(e, resource, request_id, request_id);
@@ -97,11 +97,7 @@ Result<std::optional<meta::UserRecord>> AuthenticateCaller(S3Request& r) {
   auth_options.region = r.options.region;
   MetadataSecrets secrets(r.backends.meta);
   auto authenticated = auth::Authenticate(signed_request, secrets, *r.backends.clock, auth_options);
-  if (!authenticated.ok()) {
-    if (auth::IsWrongRegion(authenticated.status()))
-      r.error_details = {{"Region", r.options.region}};
-    return authenticated.status();
-  }
+  if (!authenticated.ok()) return authenticated.status();
   r.auth = *std::move(authenticated);
   if (r.auth.anonymous) return std::optional<meta::UserRecord>();
   if (!secrets.key()) return InternalError("authenticated without reading the access key");
@@ -134,7 +130,7 @@ class S3Service::Impl {
   }
 
   void Handle(const HttpRequestHead& head, RequestBody& body, ResponseSink& sink) {
-    S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}, &quotas_, {}};
+    S3Request r{head, body, sink, backends_, options_, {}, NewRequestId(), {}, {}, &quotas_};
     if (AdminApi::Handles(head.target)) return admin_.Handle(r);
     Status st = Serve(r);
     if (!st.ok()) SendError(r, st);

@@ -5,6 +5,7 @@
 //   bale admin   client of a running server's admin API (tools/admin/)
 #include <malloc.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -321,7 +322,13 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return 0;
   }
-  if (cmd == "serve" || cmd == "store") return Serve(argv[1], argc - 1, argv + 1);
+  if (cmd == "serve" || cmd == "store") {
+    // For a server, a peer that hangs up mid-write is an error return (EPIPE)
+    // to the code that wrote, never the death of the process: Asio sends with
+    // MSG_NOSIGNAL, library sockets (Thrift, ZooKeeper) need not.
+    std::signal(SIGPIPE, SIG_IGN);
+    return Serve(argv[1], argc - 1, argv + 1);
+  }
   if (cmd == "admin") {
     return bale::admin::RunAdmin({argv + 2, argv + argc}, bale::admin::ProcessEnvironment(),
                                  std::cout, std::cerr);
