@@ -14,6 +14,10 @@
 #include "common/file_system.h"
 #include "tools/bench_stats.h"
 
+// jemalloc's control call, when the binary is linked with it (bale is).
+extern "C" int mallctl(const char* name, void* oldp, size_t* oldlenp, void* newp, size_t newlen)
+    __attribute__((weak));
+
 namespace bale::bench {
 namespace {
 
@@ -29,9 +33,12 @@ uint32_t NanosSince(Steady::time_point t) {
 }
 
 // Resident memory, after handing freed heap back to the kernel so that the
-// figure counts live memory rather than glibc's free lists.
+// figure counts live memory rather than the allocator's free lists.
 uint64_t RssBytes() {
-  ::malloc_trim(0);
+  if (mallctl)
+    mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0);  // 4096: MALLCTL_ARENAS_ALL
+  else
+    ::malloc_trim(0);
   long pages = 0, rss = 0;
   if (FILE* f = std::fopen("/proc/self/statm", "r")) {
     if (std::fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;

@@ -3,8 +3,6 @@
 //   bale store   a store: volumes on local drives behind the store HTTP API
 //   bale bench   benchmarks that print figures
 //   bale admin   client of a running server's admin API (tools/admin/)
-#include <malloc.h>
-
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -297,22 +295,9 @@ int BenchEc(int argc, char** argv) {
   return bale::bench::RunEcBench(o);
 }
 
-// glibc serves allocations over 128 KiB with a fresh mmap and returns them
-// with munmap (or trims the arena top with madvise): every 1 MiB object read
-// then faulted in 256 zeroed pages and unmapped them again, a fifth of the
-// CPU of a 1 MiB GET. Buffers up to 4 MiB come from the arenas and stay
-// mapped. Object chunks (8 MiB) still get their own mappings, so memory held
-// after a large upload stays bounded; a GET reuses its chunk buffers through
-// common/buffer_pool instead.
-void TuneMalloc() {
-  mallopt(M_MMAP_THRESHOLD, 4 << 20);
-  mallopt(M_TRIM_THRESHOLD, 32 << 20);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  TuneMalloc();
   if (argc < 2) {
     std::cerr << kUsage;
     return 2;
