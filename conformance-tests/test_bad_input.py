@@ -162,6 +162,18 @@ class BadInputTest(unittest.TestCase):
         self.assertEqual((status, code_of(xml)), (400, "IncompleteBody"))
         self.assertFalse(object_exists("lie"))
 
+    def test_plain_http_chunking_is_not_implemented(self):
+        # As S3: a body of unknown length must be aws-chunked (with its decoded
+        # length); Transfer-Encoding: chunked alone names a feature S3 lacks.
+        framed = b"5\r\nhello\r\n0\r\n\r\n"
+        h = signed_headers("PUT", "/%s/plain-chunked" % BUCKET, b"", payload_hash="UNSIGNED-PAYLOAD")
+        h.pop("Content-Length", None)
+        h["Transfer-Encoding"] = "chunked"
+        status, _, xml = raw("PUT", "/%s/plain-chunked" % BUCKET, h, framed)
+        self.assertEqual((status, code_of(xml)), (501, "NotImplemented"))
+        self.assertIn("<Header>Transfer-Encoding</Header>", xml)
+        self.assertFalse(object_exists("plain-chunked"))
+
     def test_missing_content_length(self):
         h = signed_headers("PUT", "/%s/nolen" % BUCKET, b"", payload_hash="UNSIGNED-PAYLOAD")
         h.pop("Content-Length", None)

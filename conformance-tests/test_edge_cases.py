@@ -130,6 +130,7 @@ class RefusedFeatures(unittest.TestCase):
         got, _, xml = self.put_with(key, headers)
         self.assertEqual((got, element(xml, "Code")), (status, code), headers)
         self.assertFalse(exists(key), headers)
+        return xml
 
     def test_encryption(self):
         key = "k" * 32
@@ -139,9 +140,12 @@ class RefusedFeatures(unittest.TestCase):
             "x-amz-server-side-encryption-customer-key-MD5":
                 base64.b64encode(hashlib.md5(key.encode()).digest()).decode()},
             400, "InvalidRequest")
-        self.check("sse-s3", {"x-amz-server-side-encryption": "AES256"}, 501, "NotImplemented")
+        xml = self.check("sse-s3", {"x-amz-server-side-encryption": "AES256"}, 501, "NotImplemented")
+        self.assertEqual(element(xml, "Header").lower(), "x-amz-server-side-encryption")  # as S3
         self.check("sse-kms", {"x-amz-server-side-encryption": "aws:kms"}, 501, "NotImplemented")
-        self.check("sse-bogus", {"x-amz-server-side-encryption": "bogus"}, 400, "InvalidArgument")
+        xml = self.check("sse-bogus", {"x-amz-server-side-encryption": "bogus"}, 400, "InvalidArgument")
+        self.assertEqual((element(xml, "ArgumentName"), element(xml, "ArgumentValue")),
+                         ("x-amz-server-side-encryption", "bogus"))
 
     def test_storage_classes_object_lock_and_redirects(self):
         self.check("sc-bogus", {"x-amz-storage-class": "BOGUS"}, 400, "InvalidStorageClass")

@@ -47,10 +47,11 @@ Status CheckWriteFeatureHeaders(const HttpRequestHead& head) {
                                                               "SNOW",
                                                               "EXPRESS_ONEZONE",
                                                               "FSX_OPENZFS"};
-  auto not_implemented = [](std::string_view what) {
+  auto not_implemented = [](std::string_view header, std::string_view why) {
     return ErrorStatus("NotImplemented",
                        "A header you provided implies functionality that is not implemented: " +
-                           std::string(what));
+                           std::string(why))
+        .WithDetail("Header", std::string(header));
   };
   for (const auto& [name, value] : head.headers) {  // one pass; most headers end at "x-amz-"
     if (!StartsWithNoCase(name, "x-amz-")) continue;
@@ -65,18 +66,18 @@ Status CheckWriteFeatureHeaders(const HttpRequestHead& head) {
       if (value != "AES256" && value != "aws:kms" && value != "aws:kms:dsse")
         return InvalidArgumentFor("x-amz-server-side-encryption", value,
                                   "The encryption method specified is not supported");
-      return not_implemented("x-amz-server-side-encryption " + value +
-                             " (Bale stores objects unencrypted)");
+      return not_implemented(
+          name, "x-amz-server-side-encryption " + value + " (Bale stores objects unencrypted)");
     }
     if (strcasecmp(name.c_str(), "x-amz-storage-class") == 0 &&
         value != meta::kDefaultStorageClass) {
       if (std::find(std::begin(kOtherStorageClasses), std::end(kOtherStorageClasses), value) ==
           std::end(kOtherStorageClasses))
         return ErrorStatus("InvalidStorageClass");
-      return not_implemented("x-amz-storage-class " + value + " (every object is STANDARD)");
+      return not_implemented(name, "x-amz-storage-class " + value + " (every object is STANDARD)");
     }
     if (strcasecmp(name.c_str(), "x-amz-website-redirect-location") == 0)
-      return not_implemented("x-amz-website-redirect-location");
+      return not_implemented(name, "x-amz-website-redirect-location");
   }
   return Status::Ok();
 }

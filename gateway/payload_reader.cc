@@ -45,6 +45,12 @@ Result<std::unique_ptr<PayloadReader>> PayloadReader::Create(const HttpRequestHe
     r->decoder_ = std::make_unique<auth::AwsChunkedDecoder>(auth);
     r->decoder_->ExpectDecodedLength(*len);
   } else {
+    // S3 takes a body of unknown length only as aws-chunked; plain HTTP
+    // chunking is a feature it names and refuses.
+    if (head.chunked)
+      return ErrorStatus("NotImplemented",
+                         "A header you provided implies functionality that is not implemented")
+          .WithDetail("Header", "Transfer-Encoding");
     if (!head.content_length)
       return ErrorStatus("MissingContentLength",
                          "You must provide the Content-Length HTTP header.");

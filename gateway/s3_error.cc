@@ -216,13 +216,14 @@ S3Error FromStatus(const Status& status) {
   // (it names what is missing); other server-side failures keep the table's
   // text, whatever their reason: their details (paths, offsets) go to the
   // log, not to the client.
-  bool say_why = err.http_status < 500 || err.code == "NotImplemented";
+  const bool for_client = err.http_status < 500 || err.code == "NotImplemented";
+  bool say_why = for_client;
   // S3's missing-resource answers keep AWS's fixed text; the metadata
   // layer's own ("no object \"k\" in bucket \"b\"") is for the log.
   if (err.code == "NoSuchKey" || err.code == "NoSuchBucket" || err.code == "NoSuchUpload")
     say_why = false;
   if (say_why && !status.message().empty()) err.message = std::string(status.message());
-  if (err.http_status < 500) err.details = status.details();
+  if (for_client) err.details = status.details();
   if (status.code() == Code::kResourceExhausted && err.code == "SlowDown")
     err.message = std::string(kOutOfSpaceMessage);
   return err;
