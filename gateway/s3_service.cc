@@ -74,12 +74,15 @@ Status S3Request::SendEmpty(int status,
 
 std::string S3Request::ErrorDocument(const Status& st, int* http_status) const {
   S3Error e = FromStatus(st);
-  if (e.details.empty() && e.code == "NoSuchBucket" && !route.bucket.empty())
-    e.details.emplace_back("BucketName", route.bucket);
-  else if (e.details.empty() && e.code == "NoSuchKey")
-    e.details.emplace_back("Key", route.key);
-  else if (auto upload = route.Param("uploadId"); e.details.empty() && e.code == "NoSuchUpload")
-    e.details.emplace_back("UploadId", upload.value_or(""));
+  // A not-found error without details of its own names what the request named.
+  if (e.details.empty()) {
+    if (e.code == "NoSuchBucket" && !route.bucket.empty())
+      e.details.emplace_back("BucketName", route.bucket);
+    else if (e.code == "NoSuchKey")
+      e.details.emplace_back("Key", route.key);
+    else if (e.code == "NoSuchUpload")
+      e.details.emplace_back("UploadId", route.Param("uploadId").value_or(""));
+  }
   if (http_status) *http_status = e.http_status;
   std::string resource = head.target.substr(0, head.target.find('?'));
   return ErrorXml(e, resource, request_id, request_id);
