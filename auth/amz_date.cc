@@ -75,7 +75,11 @@ std::optional<int64_t> ParseHttpDate(std::string_view t) {
   return ToEpoch(*year, month, *day, *hour, *minute, *second);
 }
 
-std::string FormatAmzDate(int64_t seconds) {
+namespace {
+
+// `seconds` as UTC date and time, printed with `format` (six %02lld-style
+// fields: year, month, day, hour, minute, second).
+std::string FormatUtc(int64_t seconds, const char* format) {
   int64_t days = seconds / kSecondsPerDay;
   int64_t rem = seconds % kSecondsPerDay;
   if (rem < 0) {
@@ -93,11 +97,21 @@ std::string FormatAmzDate(int64_t seconds) {
   const int64_t month = mp < 10 ? mp + 3 : mp - 9;
   const int64_t year = yoe + era * 400 + (month <= 2);
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04lld%02lld%02lldT%02lld%02lld%02lldZ",
-                static_cast<long long>(year), static_cast<long long>(month),
-                static_cast<long long>(day), static_cast<long long>(rem / 3600),
-                static_cast<long long>(rem % 3600 / 60), static_cast<long long>(rem % 60));
+  std::snprintf(buf, sizeof(buf), format, static_cast<long long>(year),
+                static_cast<long long>(month), static_cast<long long>(day),
+                static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60),
+                static_cast<long long>(rem % 60));
   return buf;
+}
+
+}  // namespace
+
+std::string FormatAmzDate(int64_t seconds) {
+  return FormatUtc(seconds, "%04lld%02lld%02lldT%02lld%02lld%02lldZ");
+}
+
+std::string FormatIso8601(int64_t seconds) {
+  return FormatUtc(seconds, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ");
 }
 
 }  // namespace bale::auth

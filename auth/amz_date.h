@@ -19,5 +19,7 @@ std::optional<int64_t> ParseAmzDate(std::string_view text);
 std::optional<int64_t> ParseHttpDate(std::string_view text);
 // 1369353600 -> "20130524T000000Z"
 std::string FormatAmzDate(int64_t seconds);
+// 1369353600 -> "2013-05-24T00:00:00Z" (RFC 3339; S3's <ServerTime>).
+std::string FormatIso8601(int64_t seconds);
 
 }  // namespace bale::auth

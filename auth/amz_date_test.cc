@@ -14,6 +14,8 @@ TEST_CASE("ISO 8601 basic dates parse and format") {
   CHECK(FormatAmzDate(k20130524) == "20130524T000000Z");
   CHECK(FormatAmzDate(1709251199) == "20240229T235959Z");
   CHECK(FormatAmzDate(0) == "19700101T000000Z");
+  CHECK(FormatIso8601(k20130524) == "2013-05-24T00:00:00Z");
+  CHECK(FormatIso8601(1709251199) == "2024-02-29T23:59:59Z");
 }
 
 TEST_CASE("malformed ISO 8601 dates are refused") {

@@ -79,13 +79,6 @@ Result<AuthContext> AnonymousContext(const SignedRequest& request) {
   return context;
 }
 
-// "20130524T000000Z" -> "2013-05-24T00:00:00Z", the form of S3's <ServerTime>.
-std::string Iso8601Extended(int64_t seconds) {
-  const std::string basic = FormatAmzDate(seconds);
-  return basic.substr(0, 4) + "-" + basic.substr(4, 2) + "-" + basic.substr(6, 5) + ":" +
-         basic.substr(11, 2) + ":" + basic.substr(13);
-}
-
 // Header-signed requests must be within the allowed skew of our clock;
 // presigned ones must have started (within the skew) and not yet expired.
 Status CheckRequestTime(const SignedRequest& request, const SignatureInputs& in, const Clock& clock,
@@ -104,7 +97,7 @@ Status CheckRequestTime(const SignedRequest& request, const SignatureInputs& in,
                kRequestTimeTooSkewed,
                "The difference between the request time and the current time is too large.")
         .WithDetail("RequestTime", std::string(TrimWhitespace(sent.value_or(""))))
-        .WithDetail("ServerTime", Iso8601Extended(now))
+        .WithDetail("ServerTime", FormatIso8601(now))
         .WithDetail("MaxAllowedSkewMilliseconds", std::to_string(skew * 1000));
   }
   return Status::Ok();

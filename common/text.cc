@@ -28,38 +28,28 @@ std::vector<std::string_view> Split(std::string_view text, char sep) {
   }
 }
 
-bool IsValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    size_t len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return false;  // a continuation byte first, or 0xF8 and above
-    }
-    if (s.size() - i < len) return false;
-    for (size_t k = 1; k < len; k++) {
-      const auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
-    i += len;
+bool NextCodePoint(std::string_view s, size_t* i, uint32_t* cp) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char b = byte(*i);
+  // 0: a continuation byte first, or 0xF8 and above.
+  size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+  if (len == 0 || *i + len > s.size()) return false;
+  uint32_t v = len == 1 ? b : b & (0x7F >> len);
+  for (size_t k = 1; k < len; k++) {
+    if ((byte(*i + k) & 0xC0) != 0x80) return false;
+    v = (v << 6) | (byte(*i + k) & 0x3F);
   }
+  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (v < kMin[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return false;
+  *i += len;
+  *cp = v;
+  return true;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  uint32_t cp = 0;
+  for (size_t i = 0; i < s.size();)
+    if (!NextCodePoint(s, &i, &cp)) return false;
   return true;
 }
 

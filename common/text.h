@@ -4,6 +4,8 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 #include <vector>
 
@@ -18,8 +20,12 @@ std::string_view TrimWhitespace(std::string_view s);
 // "a,,b," gives "a", "", "b", ""; an empty text gives one empty item.
 std::vector<std::string_view> Split(std::string_view text, char sep);
 
-// True if `s` is well-formed UTF-8 (RFC 3629: shortest forms only, no
-// surrogates, nothing past U+10FFFF).
+// Decodes the code point of UTF-8 text `s` at *i into *cp and moves *i past
+// it; false if the bytes there are not a shortest-form encoding of a Unicode
+// scalar value (RFC 3629: no surrogates, nothing past U+10FFFF).
+bool NextCodePoint(std::string_view s, size_t* i, uint32_t* cp);
+
+// True if `s` is well-formed UTF-8, as NextCodePoint reads it.
 bool IsValidUtf8(std::string_view s);
 
 }  // namespace bale

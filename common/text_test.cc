@@ -1,6 +1,7 @@
 #include "common/text.h"
 
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <doctest.h>
@@ -43,6 +44,20 @@ TEST_CASE("IsValidUtf8 takes well-formed UTF-8 only") {
   CHECK_FALSE(IsValidUtf8("\xED\xA0\x80"));      // a surrogate, U+D800
   CHECK_FALSE(IsValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   CHECK_FALSE(IsValidUtf8("\xC3\x28"));          // continuation missing
+}
+
+TEST_CASE("NextCodePoint decodes one character and steps past it") {
+  const std::string_view s = "a\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80";  // a é € 😀
+  size_t i = 0;
+  uint32_t cp = 0;
+  std::vector<std::pair<size_t, uint32_t>> seen;
+  while (i < s.size() && NextCodePoint(s, &i, &cp)) seen.emplace_back(i, cp);
+  const std::vector<std::pair<size_t, uint32_t>> want{
+      {1, 0x61}, {3, 0xE9}, {6, 0x20AC}, {10, 0x1F600}};
+  CHECK(seen == want);
+  i = 0;
+  CHECK_FALSE(NextCodePoint("\xC3\x28", &i, &cp));  // a lead byte without its continuation
+  CHECK(i == 0);                                    // unmoved on failure
 }
 
 }  // namespace

@@ -1,9 +1,8 @@
 #include "gateway/admin_api.h"
 
-#include <ctime>
-
 #include <boost/json.hpp>
 
+#include "auth/amz_date.h"
 #include "common/log.h"
 #include "gateway/admin_internal.h"
 #include "gateway/s3_error.h"
@@ -32,14 +31,7 @@ bool Jobs::Running(Kind kind, uint32_t id) {
   return running_.count({kind, id}) > 0;
 }
 
-std::string Rfc3339(int64_t micros) {
-  std::time_t t = static_cast<std::time_t>(micros / 1'000'000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string Rfc3339(int64_t micros) { return auth::FormatIso8601(micros / 1'000'000); }
 
 Result<json::object> ReadJsonObject(Call& c, std::initializer_list<std::string_view> allowed) {
   constexpr size_t kMaxBody = 64 << 10;

@@ -31,13 +31,13 @@ Result<CopySource> ParseCopySource(std::string_view header) {
   return CopySource{decoded->substr(0, slash), decoded->substr(slash + 1)};
 }
 
-Result<meta::BucketRecord> ReadSourceBucket(S3Request& r, const CopySource& source) {
+Result<meta::BucketRecord> ReadSourceBucket(const S3Request& r, const CopySource& source) {
   auto found = r.backends.meta->GetBucket(source.bucket);
   if (found.ok() || found.status().code() != Code::kNotFound) return found;
   return ErrorStatus("NoSuchBucket").WithDetail("BucketName", source.bucket);
 }
 
-Result<meta::ObjectRecord> ReadSource(S3Request& r, const meta::BucketRecord& bucket,
+Result<meta::ObjectRecord> ReadSource(const S3Request& r, const meta::BucketRecord& bucket,
                                       const std::string& key) {
   bool owner = !r.user_id.empty() && bucket.owner_user_id == r.user_id;
   bool public_bucket = bucket.acl == meta::CannedAcl::kPublicRead;

@@ -27,11 +27,11 @@ struct CopySource {
 Result<CopySource> ParseCopySource(std::string_view header);
 
 // The source's bucket; NoSuchBucket naming it (not the destination's).
-Result<meta::BucketRecord> ReadSourceBucket(S3Request& r, const CopySource& source);
+Result<meta::BucketRecord> ReadSourceBucket(const S3Request& r, const CopySource& source);
 
 // The source record, if the caller may read it: as GetObject decides.
 // NoSuchKey names the source key.
-Result<meta::ObjectRecord> ReadSource(S3Request& r, const meta::BucketRecord& bucket,
+Result<meta::ObjectRecord> ReadSource(const S3Request& r, const meta::BucketRecord& bucket,
                                       const std::string& key);
 
 // x-amz-copy-source-if-*, with AWS's precedence: a matching if-match wins

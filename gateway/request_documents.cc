@@ -9,6 +9,7 @@
 
 #include <pugixml.hpp>
 
+#include "common/text.h"
 #include "gateway/router.h"
 #include "gateway/s3_error.h"
 
@@ -36,25 +37,6 @@ bool TextOf(const pugi::xml_node& node, std::string* out) {
     if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata)
       out->append(child.value());
   }
-  return true;
-}
-
-// The next code point of UTF-8 text at *i; false if the bytes there are not
-// a shortest-form encoding of a Unicode scalar value.
-bool NextCodePoint(std::string_view s, size_t* i, uint32_t* cp) {
-  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char b = byte(*i);
-  size_t len = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  if (len == 0 || *i + len > s.size()) return false;
-  uint32_t v = len == 1 ? b : b & (0x7F >> len);
-  for (size_t k = 1; k < len; k++) {
-    if ((byte(*i + k) & 0xC0) != 0x80) return false;
-    v = (v << 6) | (byte(*i + k) & 0x3F);
-  }
-  static constexpr uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (v < kMin[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return false;
-  *i += len;
-  *cp = v;
   return true;
 }
 

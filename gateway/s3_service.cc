@@ -3,7 +3,6 @@
 #include <cstdlib>
 #include <optional>
 
-#include "auth/s3_errors.h"
 #include "common/log.h"
 #include "gateway/admin_api.h"
 #include "gateway/request_id.h"
@@ -99,9 +98,8 @@ Result<std::optional<meta::UserRecord>> AuthenticateCaller(S3Request& r) {
   auth::AuthOptions auth_options;
   auth_options.region = r.options.region;
   MetadataSecrets secrets(r.backends.meta);
-  auto authenticated = auth::Authenticate(signed_request, secrets, *r.backends.clock, auth_options);
-  if (!authenticated.ok()) return authenticated.status();
-  r.auth = *std::move(authenticated);
+  ASSIGN_OR_RETURN(r.auth,
+                   auth::Authenticate(signed_request, secrets, *r.backends.clock, auth_options));
   if (r.auth.anonymous) return std::optional<meta::UserRecord>();
   if (!secrets.key()) return InternalError("authenticated without reading the access key");
   const std::string& user_id = secrets.key()->user_id;
