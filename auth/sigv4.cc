@@ -46,7 +46,7 @@ Status SetPayloadMode(std::string_view value, AuthContext* context) {
     context->payload = PayloadMode::kStreamingUnsignedTrailer;
   } else if (std::string lower = ToLowerAscii(value); IsLowerHexSha256(lower)) {
     context->payload = PayloadMode::kSha256;
-    context->expected_sha256_hex = std::move(lower);
+    context->expected_sha256_hex = std::string(value);  // as sent: S3 echoes it on a mismatch
   } else {
     return MalformedRequest(kInvalidArgument, std::string(kBadContentSha256));
   }
@@ -230,10 +230,13 @@ Result<AuthContext> Authenticate(const SignedRequest& request, SecretStore& secr
 
 Status CheckPayloadSha256(const AuthContext& context, std::string_view body_sha256_hex) {
   if (context.payload != PayloadMode::kSha256) return Status::Ok();
-  if (!ConstantTimeEquals(context.expected_sha256_hex, ToLowerAscii(body_sha256_hex))) {
+  if (!ConstantTimeEquals(ToLowerAscii(context.expected_sha256_hex),
+                          ToLowerAscii(body_sha256_hex))) {
     return MalformedRequest(
-        kXAmzContentSHA256Mismatch,
-        "The provided 'x-amz-content-sha256' header does not match what was computed.");
+               kXAmzContentSHA256Mismatch,
+               "The provided 'x-amz-content-sha256' header does not match what was computed.")
+        .WithDetail("ClientComputedContentSHA256", context.expected_sha256_hex)
+        .WithDetail("S3ComputedContentSHA256", ToLowerAscii(body_sha256_hex));
   }
   return Status::Ok();
 }

@@ -76,7 +76,7 @@ struct AuthContext {
   bool anonymous = false;
   std::string access_key;  // empty when anonymous
   PayloadMode payload = PayloadMode::kUnsigned;
-  // For kSha256: the lowercase hex digest the body must have.
+  // For kSha256: the hex digest the body must have, as sent (either case).
   std::string expected_sha256_hex;
   // The checksum announced by x-amz-trailer (aws-chunked trailer modes), which
   // AwsChunkedDecoder verifies against the decoded body.

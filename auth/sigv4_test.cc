@@ -69,6 +69,9 @@ TEST_CASE("AWS example: GET Object with a Range header") {
   CHECK(CheckPayloadSha256(*result, kEmptySha256).ok());
   Status mismatch = CheckPayloadSha256(*result, Sha256Hex("x"));
   CHECK(mismatch.reason() == "XAmzContentSHA256Mismatch");
+  const Status::Details want{{"ClientComputedContentSHA256", std::string(kEmptySha256)},
+                             {"S3ComputedContentSHA256", Sha256Hex("x")}};
+  CHECK(mismatch.details() == want);
 }
 
 TEST_CASE("AWS example: PUT Object test$file.text") {

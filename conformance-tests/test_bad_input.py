@@ -88,6 +88,20 @@ def raw(method, path, headers, body=b""):
     return resp.status, resp.getheaders(), data.decode(errors="replace")
 
 
+def send_raw(data):
+    """Everything the server answers to `data`, read until it closes."""
+    s = socket.create_connection(("127.0.0.1", SERVER.port), timeout=10)
+    s.sendall(data)
+    got = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            break
+        got += d
+    s.close()
+    return got
+
+
 def code_of(xml):
     m = re.search(r"<Code>([^<]*)</Code>", xml)
     return m.group(1) if m else None
@@ -197,19 +211,22 @@ class BadInputTest(unittest.TestCase):
         self.assertFalse(object_exists("meta"))
 
     def test_garbage_on_the_wire(self):
-        s = socket.create_connection(("127.0.0.1", SERVER.port), timeout=10)
-        s.sendall(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 this is a TLS hello, not HTTP\r\n\r\n")
-        got = b""
-        while True:
-            d = s.recv(65536)
-            if not d:
-                break
-            got += d
-        s.close()
+        got = send_raw(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 this is a TLS hello, not HTTP\r\n\r\n")
         self.assertTrue(got.startswith(b"HTTP/1.1 400 Bad Request\r\n"), got[:80])
         self.assertIn(b"<Code>InvalidRequest</Code>", got)
         # and the server still serves
         self.assertEqual(client().head_bucket(Bucket=BUCKET)["ResponseMetadata"]["HTTPStatusCode"], 200)
+
+    def test_malformed_head_request_gets_no_body(self):
+        # A header value with a control character: the request line parsed, so
+        # the answer is to a HEAD and carries the error's length but not the error.
+        got = send_raw(b"HEAD /%s/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\x01b\r\n\r\n" % BUCKET.encode())
+        head, sep, rest = got.partition(b"\r\n\r\n")
+        self.assertTrue(head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), got[:80])
+        self.assertEqual((sep, rest), (b"\r\n\r\n", b""))
+        length = re.search(rb"\r\nContent-Length: (\d+)", head)
+        self.assertTrue(length and int(length.group(1)) > 0, head)
+        self.assertIn(b"\r\nx-amz-request-id: ", head)
 
 
 if __name__ == "__main__":

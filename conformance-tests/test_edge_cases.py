@@ -398,6 +398,24 @@ class ErrorDetails(unittest.TestCase):
         self.assertEqual((doc["Code"], doc["UploadId"]), ("NoSuchUpload", "no-such-upload"))
         c.abort_multipart_upload(Bucket=BUCKET, Key="mpu-details", UploadId=upload)
 
+    def test_digest_mismatches_show_both_digests(self):
+        body, other = b"the body", b"another body"
+        claimed = hashlib.sha256(other).hexdigest().upper()  # echoed as sent, case and all
+        status, _, xml = SERVER.request("PUT", "/%s/digest" % BUCKET, body, payload=claimed)
+        self.assertEqual((status, element(xml, "Code")), (400, "XAmzContentSHA256Mismatch"))
+        self.assertEqual((element(xml, "ClientComputedContentSHA256"), element(xml, "S3ComputedContentSHA256")),
+                         (claimed, hashlib.sha256(body).hexdigest()))
+        md5_other = base64.b64encode(hashlib.md5(other).digest()).decode()
+        doc = error_doc(s3().put_object, Bucket=BUCKET, Key="digest", Body=body, ContentMD5=md5_other)
+        # As S3: the expected digest in hex, the calculated one in Base64.
+        self.assertEqual((doc["Code"], doc["ExpectedDigest"], doc["CalculatedDigest"]),
+                         ("BadDigest", hashlib.md5(other).hexdigest(),
+                          base64.b64encode(hashlib.md5(body).digest()).decode()))
+        status, _, xml = SERVER.request("PUT", "/%s/digest" % BUCKET, body, headers={"Content-MD5": "bad"})
+        self.assertEqual((status, element(xml, "Code"), element(xml, "Message"), element(xml, "Content-MD5")),
+                         (400, "InvalidDigest", "The Content-MD5 you specified was invalid.", "bad"))
+        self.assertFalse(exists("digest"))
+
     def test_sizes_and_arguments(self):
         doc = error_doc(s3().put_object, Bucket=BUCKET, Key="k" * 1025, Body=b"x")
         self.assertEqual((doc["Code"], doc["Size"], doc["MaxSizeAllowed"]), ("KeyTooLongError", "1025", "1024"))

@@ -65,7 +65,8 @@ Result<std::unique_ptr<PayloadReader>> PayloadReader::Create(const HttpRequestHe
 
   if (std::string_view md5 = head.Header("content-md5"); !md5.empty()) {
     auto raw = auth::Base64Decode(md5);
-    if (!raw || raw->size() != 16) return ErrorStatus("InvalidDigest");
+    if (!raw || raw->size() != 16)
+      return ErrorStatus("InvalidDigest").WithDetail("Content-MD5", std::string(md5));
     r->content_md5_ = *raw;
   }
   // At most one checksum: as a header, or announced as a trailer.
@@ -162,9 +163,10 @@ Status PayloadReader::Finish() {
   std::string md5 = md5_->Finish();
   md5_hex_ = auth::HexEncode(md5);
   if (sha256_) RETURN_IF_ERROR(auth::CheckPayloadSha256(auth_, auth::HexEncode(sha256_->Finish())));
-  if (!content_md5_.empty() && content_md5_ != md5)
-    return ErrorStatus("BadDigest",
-                       "The Content-MD5 you specified did not match what we received.");
+  if (!content_md5_.empty() && content_md5_ != md5)  // AWS: the expected as hex, ours as Base64
+    return ErrorStatus("BadDigest", "The Content-MD5 you specified did not match what we received.")
+        .WithDetail("ExpectedDigest", auth::HexEncode(content_md5_))
+        .WithDetail("CalculatedDigest", auth::Base64Encode(md5));
   if (checksum_) {
     std::string expected = checksum_expected_;
     if (expected.empty() && trailers_ && trailers_->checksum_algorithm == checksum_alg_)

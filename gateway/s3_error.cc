@@ -48,7 +48,7 @@ constexpr std::array kTable = {
           "The AWS Access Key Id you provided does not exist in our records."},
     Entry{"InvalidArgument", 400, "Invalid Argument"},
     Entry{"InvalidBucketName", 400, "The specified bucket is not valid."},
-    Entry{"InvalidDigest", 400, "The Content-MD5 you specified is not valid."},
+    Entry{"InvalidDigest", 400, "The Content-MD5 you specified was invalid."},
     Entry{"InvalidLocationConstraint", 400, "The specified location constraint is not valid."},
     Entry{"InvalidPart", 400,
           "One or more of the specified parts could not be found. The part may not have been "

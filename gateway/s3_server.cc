@@ -496,14 +496,18 @@ class S3Server::Impl {
       conn->stream.expires_after(options_.header_timeout);
       auto [ec, n] = co_await http::async_read_header(conn->stream, conn->buffer, parser, kNoThrow);
       if (ec) {
+        // The method is known when the request line parsed: a HEAD gets no body.
+        const bool head = parser.get().method() == http::verb::head;
         if (ec == http::error::header_limit)
           co_await Refuse(*conn,
                           ErrorStatus("RequestHeaderSectionTooLarge")
-                              .WithDetail("MaxSizeAllowed", std::to_string(options_.header_limit)));
+                              .WithDetail("MaxSizeAllowed", std::to_string(options_.header_limit)),
+                          head);
         else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
                  ec != http::error::end_of_stream && ec != http::error::partial_message)
           co_await Refuse(*conn,
-                          ErrorStatus("InvalidRequest", "Malformed HTTP request: " + ec.message()));
+                          ErrorStatus("InvalidRequest", "Malformed HTTP request: " + ec.message()),
+                          head);
         break;
       }
       HttpRequestHead head = HeadOf(parser);
@@ -576,7 +580,9 @@ class S3Server::Impl {
   }
 
   // Answers a request that cannot be parsed, on the strand, then closes.
-  asio::awaitable<void> Refuse(Connection& conn, Status st) {
+  // Answers a request whose head could not be read, and closes. An answer to
+  // HEAD carries the length of the error document but not the document.
+  asio::awaitable<void> Refuse(Connection& conn, Status st, bool head) {
     S3Error e = FromStatus(st);
     std::string id = NewRequestId();
     http::response<http::string_body> res{static_cast<http::status>(e.http_status), 11};
@@ -587,7 +593,12 @@ class S3Server::Impl {
     res.keep_alive(false);
     res.prepare_payload();
     conn.stream.expires_after(options_.body_timeout);
-    co_await http::async_write(conn.stream, res, kNoThrow);
+    if (head) {
+      http::response_serializer<http::string_body> sr{res};
+      co_await http::async_write_header(conn.stream, sr, kNoThrow);
+    } else {
+      co_await http::async_write(conn.stream, res, kNoThrow);
+    }
     co_await Linger(conn);
   }
 
