@@ -6,6 +6,7 @@ files."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -25,6 +26,7 @@ def setUpModule():
 
 def tearDownModule():
     SERVER.stop()
+    shutil.rmtree(HOME, ignore_errors=True)
 
 
 def human(n):
@@ -406,6 +408,7 @@ class AccessTest(unittest.TestCase):
 
     def test_credentials_from_files_and_environment(self):
         files = tempfile.mkdtemp(prefix="bale-admin-aws-")
+        self.addCleanup(shutil.rmtree, files, ignore_errors=True)
         creds, config = os.path.join(files, "credentials"), os.path.join(files, "config")
         with open(creds, "w") as f:
             f.write("[default]\naws_access_key_id = NOSUCHKEY\naws_secret_access_key = x\n"
