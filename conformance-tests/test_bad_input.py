@@ -210,6 +210,24 @@ class BadInputTest(unittest.TestCase):
         self.assertEqual((status, code_of(xml)), (400, "MetadataTooLarge"))
         self.assertFalse(object_exists("meta"))
 
+    def test_create_bucket_body_is_checked_like_any_other(self):
+        doc = b"<CreateBucketConfiguration><LocationConstraint>us-east-1</LocationConstraint>" \
+              b"</CreateBucketConfiguration>"
+        h = signed_headers("PUT", "/body-checked", doc, payload_hash=hashlib.sha256(b"other").hexdigest())
+        status, _, xml = raw("PUT", "/body-checked", h, doc)
+        self.assertEqual((status, code_of(xml)), (400, "XAmzContentSHA256Mismatch"))
+        h = signed_headers("PUT", "/body-checked", b"", payload_hash="UNSIGNED-PAYLOAD")
+        h.pop("Content-Length", None)
+        h["Transfer-Encoding"] = "chunked"
+        status, _, xml = raw("PUT", "/body-checked", h, b"0\r\n\r\n")
+        self.assertEqual((status, code_of(xml)), (501, "NotImplemented"))
+        self.assertNotIn("body-checked", [b["Name"] for b in client().list_buckets()["Buckets"]])
+        # A PUT with no body at all (curl -X PUT) creates the bucket.
+        h = signed_headers("PUT", "/body-checked")
+        h.pop("Content-Length", None)
+        self.assertEqual(raw("PUT", "/body-checked", h)[0], 200)
+        client().delete_bucket(Bucket="body-checked")
+
     def test_garbage_on_the_wire(self):
         got = send_raw(b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 this is a TLS hello, not HTTP\r\n\r\n")
         self.assertTrue(got.startswith(b"HTTP/1.1 400 Bad Request\r\n"), got[:80])

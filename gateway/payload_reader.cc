@@ -158,6 +158,20 @@ Result<size_t> PayloadReader::ReadChunked(char* buf, size_t n) {
   return take;
 }
 
+Result<std::string> PayloadReader::ReadAll() {
+  std::string body(length_, '\0');
+  for (size_t filled = 0; filled < body.size();) {
+    ASSIGN_OR_RETURN(size_t n, Read(body.data() + filled, body.size() - filled));
+    if (n == 0) return IncompleteBody();
+    filled += n;
+  }
+  char probe;
+  ASSIGN_OR_RETURN(size_t extra, Read(&probe, 1));  // reach trailers and digests
+  if (extra != 0) return ErrorStatus("IncompleteBody");
+  RETURN_IF_ERROR(Finish());
+  return body;
+}
+
 Status PayloadReader::Finish() {
   if (read_ != length_) return IncompleteBody();
   std::string md5 = md5_->Finish();

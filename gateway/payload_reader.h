@@ -43,6 +43,9 @@ class PayloadReader {
   // After Read() returned 0: checks every digest (BadDigest,
   // XAmzContentSHA256Mismatch, IncompleteBody).
   Status Finish();
+  // Reads the whole body, then Finish(): for small documents, whose callers
+  // have checked length() against their own limit.
+  Result<std::string> ReadAll();
 
   const std::string& md5_hex() const { return md5_hex_; }
   // Algorithm name ("CRC32") -> base64 value, for the checksum sent, if any.

@@ -140,20 +140,6 @@ std::string GrantHeader(const HttpRequestHead& head) {
   return {};
 }
 
-Result<std::string> ReadAll(PayloadReader& payload) {
-  std::string body(payload.length(), '\0');
-  for (size_t filled = 0; filled < body.size();) {
-    ASSIGN_OR_RETURN(size_t n, payload.Read(body.data() + filled, body.size() - filled));
-    if (n == 0) return ErrorStatus("IncompleteBody");
-    filled += n;
-  }
-  char probe;
-  ASSIGN_OR_RETURN(size_t extra, payload.Read(&probe, 1));  // reach trailers and digests
-  if (extra != 0) return ErrorStatus("IncompleteBody");
-  RETURN_IF_ERROR(payload.Finish());
-  return body;
-}
-
 // The ACL a Put*Acl request asks for: x-amz-acl, or an AccessControlPolicy
 // body; in S3's order of complaints when it has several or none.
 Result<meta::CannedAcl> RequestedAcl(S3Request& r, const std::string& owner_id) {
@@ -176,7 +162,7 @@ Result<meta::CannedAcl> RequestedAcl(S3Request& r, const std::string& owner_id) 
     return ErrorStatus("MalformedACLError",
                        "The XML you provided was larger than the maximum of 64 KiB Bale allows "
                        "for an access control policy.");
-  ASSIGN_OR_RETURN(std::string body, ReadAll(*payload));
+  ASSIGN_OR_RETURN(std::string body, payload->ReadAll());
   return CannedAclFromPolicy(
       body, owner_id, [&](std::string_view id) { return r.backends.meta->GetUser(id).ok(); });
 }

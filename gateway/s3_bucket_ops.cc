@@ -5,9 +5,11 @@
 #include <cstdint>
 
 #include "auth/encoding.h"
+#include "auth/sigv4.h"
 #include "gateway/bucket_name.h"
 #include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
+#include "gateway/s3_more_ops.h"
 #include "gateway/s3_request.h"
 #include "gateway/s3_xml.h"
 
@@ -16,19 +18,6 @@ namespace {
 
 constexpr size_t kMaxCreateBucketBody = 64 << 10;
 constexpr size_t kMaxListKeys = 1000;
-
-// Reads a small request body whole (bucket configuration documents).
-Result<std::string> ReadSmallBody(S3Request& r, size_t limit) {
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ASSIGN_OR_RETURN(size_t n, r.body.Read(buf, sizeof buf));
-    if (n == 0) return out;
-    out.append(buf, n);
-    if (out.size() > limit)
-      return ErrorStatus("MalformedXML", "The XML you provided is too large.");
-  }
-}
 
 std::string DisplayName(const S3Request& r, const std::string& user_id) {
   auto user = r.backends.meta->GetUser(user_id);
@@ -137,7 +126,10 @@ Status ListBuckets(S3Request& r) {
 Status CreateBucket(S3Request& r) {
   RETURN_IF_ERROR(ValidateBucketName(r.route.bucket));
   ASSIGN_OR_RETURN(meta::CannedAcl acl, AclOfNewResource(r.head));
-  ASSIGN_OR_RETURN(std::string body, ReadSmallBody(r, kMaxCreateBucketBody));
+  std::string body;  // a PUT without Content-Length (curl -X PUT) has none
+  if (r.head.content_length || r.head.chunked || auth::IsAwsChunked(r.auth.payload)) {
+    ASSIGN_OR_RETURN(body, ReadRequestDocument(r, kMaxCreateBucketBody, false));
+  }
   if (!body.empty()) {
     pugi::xml_document doc;
     if (!doc.load_buffer(body.data(), body.size()) ||

@@ -55,17 +55,7 @@ Result<std::string> ReadRequestDocument(S3Request& r, size_t limit, bool checksu
   ASSIGN_OR_RETURN(auto payload, PayloadReader::Create(r.head, r.auth, &r.body));
   if (payload->length() > limit)
     return ErrorStatus("MalformedXML", "The XML you provided is too large.");
-  std::string body(payload->length(), '\0');
-  for (size_t filled = 0; filled < body.size();) {
-    ASSIGN_OR_RETURN(size_t n, payload->Read(body.data() + filled, body.size() - filled));
-    if (n == 0) return ErrorStatus("IncompleteBody");
-    filled += n;
-  }
-  char probe;
-  ASSIGN_OR_RETURN(size_t extra, payload->Read(&probe, 1));  // reach trailers and digests
-  if (extra != 0) return ErrorStatus("IncompleteBody");
-  RETURN_IF_ERROR(payload->Finish());
-  return body;
+  return payload->ReadAll();
 }
 
 Status DeleteObjects(S3Request& r, const meta::BucketRecord& bucket) {
