@@ -28,7 +28,7 @@ class FaultFile : public File {
     std::lock_guard lk(node_->mu);
     if (offset >= node_->data.size()) return size_t{0};
     size_t len = std::min<uint64_t>(n, node_->data.size() - offset);
-    std::memcpy(buf, node_->data.data() + offset, len);
+    if (len > 0) std::memcpy(buf, node_->data.data() + offset, len);  // buf may be null for 0
     return len;
   }
 
@@ -41,7 +41,7 @@ class FaultFile : public File {
     int64_t growth = end > node_->data.size() ? static_cast<int64_t>(end - node_->data.size()) : 0;
     if (!fs_->ChargeSpace(growth)) return ErrnoToStatus(ENOSPC, "pwrite " + where);
     if (end > node_->data.size()) node_->data.resize(end, '\0');
-    std::memcpy(node_->data.data() + offset, data.data(), data.size());
+    if (!data.empty()) std::memcpy(node_->data.data() + offset, data.data(), data.size());
     return Status::Ok();
   }
 
