@@ -6,6 +6,7 @@
 #include <cctype>
 #include <string>
 
+#include "auth/request.h"
 #include "common/text.h"
 #include "gateway/s3_error.h"
 
@@ -17,20 +18,6 @@ constexpr char kMetaPrefix[] = "x-amz-meta-";
 
 bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-// Strips the quotes of an entity tag: "\"abc\"" -> "abc".
-std::string_view Unquote(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
-    return etag.substr(1, etag.size() - 2);
-  return etag;
 }
 
 }  // namespace
@@ -86,7 +73,7 @@ Status ReadContentHeaders(const HttpRequestHead& head, meta::ObjectRecord* objec
   size_t meta_bytes = 0;
   for (const auto& [name, value] : head.headers) {
     if (!StartsWithNoCase(name, kMetaPrefix)) continue;
-    std::string key = Lower(std::string_view(name).substr(sizeof kMetaPrefix - 1));
+    std::string key = auth::ToLowerAscii(std::string_view(name).substr(sizeof kMetaPrefix - 1));
     meta_bytes += key.size() + value.size();
     object->user_metadata.emplace_back(std::move(key), value);
   }
@@ -110,11 +97,17 @@ Status ReadContentHeaders(const HttpRequestHead& head, meta::ObjectRecord* objec
   return Status::Ok();
 }
 
+std::string_view UnquoteEtag(std::string_view etag) {
+  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
+    return etag.substr(1, etag.size() - 2);
+  return etag;
+}
+
 bool EtagListMatches(std::string_view list, std::string_view etag) {
   for (std::string_view item : Split(list, ',')) {
     item = TrimWhitespace(item);
     if (item.starts_with("W/")) item.remove_prefix(2);
-    if (item == "*" || Unquote(item) == etag) return true;
+    if (item == "*" || UnquoteEtag(item) == etag) return true;
   }
   return false;
 }

@@ -38,6 +38,9 @@ Status CheckWriteFeatureHeaders(const HttpRequestHead& head);
 // S3's 2 KB.
 Status ReadContentHeaders(const HttpRequestHead& head, meta::ObjectRecord* object);
 
+// An entity tag without its quotes: "\"abc\"" -> "abc" (as given if unquoted).
+std::string_view UnquoteEtag(std::string_view etag);
+
 // True if a comma-separated If-Match / If-None-Match list names `etag`
 // (unquoted hex), or is "*". Weak tags compare as strong ones.
 bool EtagListMatches(std::string_view list, std::string_view etag);

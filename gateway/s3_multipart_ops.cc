@@ -12,6 +12,7 @@
 
 #include "auth/checksum.h"
 #include "auth/encoding.h"
+#include "auth/request.h"
 #include "gateway/multipart_checksum.h"
 #include "gateway/object_write.h"
 #include "gateway/orphan_sweep.h"
@@ -34,13 +35,6 @@ constexpr std::string_view kKeepAliveFiller = " ";
 const std::set<std::string, std::less<>> kChecksumAlgorithms = {"CRC32", "CRC32C", "SHA1", "SHA256",
                                                                 "CRC64NVME"};
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
 std::string Upper(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(),
@@ -59,12 +53,6 @@ std::string NewUploadId() {
   std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
                 static_cast<unsigned long long>(rng()));
   return buf;
-}
-
-std::string_view Unquote(std::string_view etag) {
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"')
-    return etag.substr(1, etag.size() - 2);
-  return etag;
 }
 
 // The raw bytes of lowercase or uppercase hex; empty if not hex.
@@ -93,7 +81,7 @@ std::vector<std::pair<std::string, std::string>> ChecksumHeaders(
     const std::map<std::string, std::string>& checksums) {
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& [alg, value] : checksums)
-    headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
+    headers.emplace_back("x-amz-checksum-" + auth::ToLowerAscii(alg), value);
   return headers;
 }
 
@@ -102,7 +90,7 @@ Status InvalidPart(const meta::UploadRecord& upload, const CompletePart& listed)
   return ErrorStatus("InvalidPart")
       .WithDetail("UploadId", upload.upload_id)
       .WithDetail("PartNumber", std::to_string(listed.part_number))
-      .WithDetail("ETag", std::string(Unquote(listed.etag)));
+      .WithDetail("ETag", std::string(UnquoteEtag(listed.etag)));
 }
 
 // A listed part's checksums must be the part's own (InvalidPart); an upload
@@ -116,7 +104,8 @@ Status CheckListedChecksums(const CompletePart& want, const meta::PartRecord& pa
   auto alg = auth::ChecksumAlgorithmFromName(upload.checksum_algorithm);
   if (alg && !IsFullObjectChecksum(*alg) && !want.checksums.contains(upload.checksum_algorithm))
     return ErrorStatus("InvalidRequest",
-                       "The upload was created using a " + Lower(upload.checksum_algorithm) +
+                       "The upload was created using a " +
+                           auth::ToLowerAscii(upload.checksum_algorithm) +
                            " checksum. The complete request must include the checksum for each "
                            "part. It was missing for part " +
                            std::to_string(want.part_number) + " in the request.");
@@ -150,7 +139,7 @@ Result<meta::ObjectRecord> BuildObject(const std::vector<CompletePart>& listed,
   for (const CompletePart& want : listed) {
     while (next < parts.size() && parts[next].part_number < want.part_number) ++next;
     if (next == parts.size() || parts[next].part_number != want.part_number ||
-        Lower(Unquote(want.etag)) != parts[next].etag)
+        auth::ToLowerAscii(UnquoteEtag(want.etag)) != parts[next].etag)
       return InvalidPart(upload, want);
     RETURN_IF_ERROR(CheckListedChecksums(want, parts[next], upload));
     used.push_back(&parts[next]);
@@ -249,7 +238,7 @@ Result<std::string> CompleteUpload(S3Request& r, const meta::BucketRecord& bucke
   for (const meta::PartRecord& p : done->parts) {  // free the parts left out
     while (next < listed.size() && listed[next].part_number < p.part_number) ++next;
     bool used = next < listed.size() && listed[next].part_number == p.part_number &&
-                Lower(Unquote(listed[next].etag)) == p.etag;
+                auth::ToLowerAscii(UnquoteEtag(listed[next].etag)) == p.etag;
     if (!used) ReleaseChunks(r.backends, p.chunks);
   }
 
@@ -341,10 +330,11 @@ Status UploadPart(S3Request& r, const meta::BucketRecord& bucket) {
   if (upload_alg) {
     auto sent = SentChecksumAlgorithm(r.head);
     if (sent && *sent != *upload_alg)
-      return ErrorStatus("InvalidRequest",
-                         "Checksum Type mismatch occurred, expected checksum Type: " +
-                             Lower(upload.checksum_algorithm) + ", actual checksum Type: " +
-                             Lower(auth::ChecksumAlgorithmName(*sent)));
+      return ErrorStatus(
+          "InvalidRequest",
+          "Checksum Type mismatch occurred, expected checksum Type: " +
+              auth::ToLowerAscii(upload.checksum_algorithm) +
+              ", actual checksum Type: " + auth::ToLowerAscii(auth::ChecksumAlgorithmName(*sent)));
     if (!sent) hasher = auth::NewHasher(*upload_alg);
   }
 

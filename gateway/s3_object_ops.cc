@@ -10,6 +10,7 @@
 #include <deque>
 #include <future>
 
+#include "auth/request.h"
 #include "common/buffer_pool.h"
 #include "common/log.h"
 #include "gateway/chunk_read.h"
@@ -27,13 +28,6 @@ namespace bale::s3 {
 namespace {
 
 constexpr char kMetaPrefix[] = "x-amz-meta-";
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
 
 struct ByteRange {
   uint64_t first = 0, last = 0;  // inclusive
@@ -221,7 +215,7 @@ Status PutObject(S3Request& r, const meta::BucketRecord& bucket) {
 
   std::vector<std::pair<std::string, std::string>> headers{{"ETag", "\"" + obj.etag + "\""}};
   for (const auto& [alg, value] : obj.checksums)
-    headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
+    headers.emplace_back("x-amz-checksum-" + auth::ToLowerAscii(alg), value);
   return r.SendEmpty(200, std::move(headers));
 }
 
@@ -310,7 +304,7 @@ Status GetObject(S3Request& r, const meta::BucketRecord& bucket, bool head) {
   if (!range &&
       strcasecmp(std::string(r.head.Header("x-amz-checksum-mode")).c_str(), "ENABLED") == 0)
     for (const auto& [alg, value] : obj.checksums) {
-      headers.emplace_back("x-amz-checksum-" + Lower(alg), value);
+      headers.emplace_back("x-amz-checksum-" + auth::ToLowerAscii(alg), value);
       headers.emplace_back("x-amz-checksum-type",
                            value.find('-') == std::string::npos ? "FULL_OBJECT" : "COMPOSITE");
     }
