@@ -12,13 +12,15 @@ BALE_FUZZ_COUNT to vary them):
   spliced, which exercises the HTTP parser and SigV4's header parsing.
 
 Every request is followed by a half-close, so a server waiting for more body
-sees the end at once. Each response must be well-formed HTTP/1.1 with an
+sees the end at once. Each response must be well-formed HTTP/1.x with an
 x-amz-request-id; every error must carry S3's XML error document; no request
 may get a 500 or leave the connection hanging. After the run the server must
 still be up, the objects written before it must be intact, and every object
 the fuzzing left visible must have been acknowledged with a 2xx and read back
 whole (its MD5 equal to its ETag when single-part)."""
+import base64
 import hashlib
+import hmac
 import os
 import random
 import re
@@ -27,6 +29,7 @@ import sys
 import time
 import unittest
 import urllib.parse
+import zlib
 
 from botocore.auth import S3SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -89,8 +92,6 @@ def chunked(payload, pieces, trailer=True):
         at += size
     out += b"0\r\n"
     if trailer:
-        import base64
-        import zlib
         crc = base64.b64encode(zlib.crc32(payload).to_bytes(4, "big"))
         out += b"x-amz-checksum-crc32:" + crc + b"\r\n"
     return out + b"\r\n"
@@ -99,7 +100,6 @@ def chunked(payload, pieces, trailer=True):
 def chunk_signed(path, payload, pieces, headers=()):
     """A PUT whose aws-chunked body has a valid signature on every chunk
     (STREAMING-AWS4-HMAC-SHA256-PAYLOAD): the bytes of the whole request."""
-    import hmac
     sizes = [p for p in pieces if p] + [0]
     framed_len = sum(len(b"%x;chunk-signature=" % n) + 64 + 2 + n + 2 for n in sizes)
     headers = dict(headers, **{"Content-Encoding": "aws-chunked",
@@ -167,6 +167,14 @@ XML_BODIES = [
 ]
 
 
+def query_item(name, value):
+    """name=value, encoded; a bare name for S3's valueless subresources."""
+    item = urllib.parse.quote(name, safe="-_.~")
+    if value or name not in ("uploads", "delete", "tagging", "acl", "location"):
+        item += "=" + urllib.parse.quote(value, safe="-_.~")
+    return item
+
+
 class Fuzzer:
     def __init__(self, rng, upload_id):
         self.rng = rng
@@ -178,7 +186,7 @@ class Fuzzer:
     def seed(self):
         """A valid request: (method, path, query pairs, headers, body, payload mode)."""
         r, key = self.rng, self.key()
-        body = os.urandom(r.choice([0, 1, 100, 4096, 70000]))
+        body = r.randbytes(r.choice([0, 1, 100, 4096, 70000]))
         obj = "/%s/%s" % (BUCKET, key)
         return r.choice([
             ("PUT", obj, [], {"Content-Type": "text/plain"}, body, None),
@@ -216,10 +224,8 @@ class Fuzzer:
             elif what == 3:
                 body = r.choice(XML_BODIES) if r.random() < 0.5 else self.flip(body)
             elif what == 4 and payload == "STREAMING-UNSIGNED-PAYLOAD-TRAILER":
-                data = os.urandom(r.randrange(1, 300))
-                cuts = sorted(r.sample(range(len(data) + 1), min(3, len(data) + 1)))
-                pieces = [b - a for a, b in zip([0] + cuts, cuts + [len(data)])]
-                body = self.flip(chunked(data, [p for p in pieces if p], trailer=r.random() < 0.7))
+                data = r.randbytes(r.randrange(1, 300))
+                body = self.flip(chunked(data, self.pieces(len(data), 3), trailer=r.random() < 0.7))
                 if r.random() < 0.5:
                     headers["x-amz-decoded-content-length"] = str(len(data) + r.choice([-1, 0, 1]))
             elif what == 5:
@@ -228,12 +234,17 @@ class Fuzzer:
                 method = r.choice(["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS", "PATCH"])
         return method, path, query, headers, body, payload
 
+    def pieces(self, n, cuts):
+        """`n` bytes cut at up to `cuts` random places: the non-empty sizes."""
+        at = sorted(self.rng.sample(range(n + 1), min(cuts, n + 1)))
+        return [b - a for a, b in zip([0] + at, at + [n]) if b > a]
+
     def flip(self, data):
         """`data` with a few random bytes changed, cut or repeated."""
         r, data = self.rng, bytearray(data)
         for _ in range(r.randint(1, 4)):
             if not data:
-                data += os.urandom(r.randint(1, 8))
+                data += r.randbytes(r.randint(1, 8))
                 continue
             i = r.randrange(len(data))
             op = r.randrange(5)
@@ -254,10 +265,8 @@ class Fuzzer:
         """(kind, key written or None, the request's bytes)."""
         if self.rng.random() < 0.1:  # chunk signatures: valid, then the bytes mutated
             key = self.key()
-            data = os.urandom(self.rng.choice([0, 1, 100, 9000]))
-            cuts = sorted(self.rng.sample(range(len(data) + 1), min(2, len(data) + 1)))
-            request = chunk_signed("/%s/%s" % (BUCKET, key), data,
-                                   [b - a for a, b in zip([0] + cuts, cuts + [len(data)])])
+            data = self.rng.randbytes(self.rng.choice([0, 1, 100, 9000]))
+            request = chunk_signed("/%s/%s" % (BUCKET, key), data, self.pieces(len(data), 2))
             if request is None:
                 return None
             return ("signed chunks", key, request if self.rng.random() < 0.1 else self.flip(request))
@@ -266,10 +275,7 @@ class Fuzzer:
         if structural:
             method, path, query, headers, body, payload = self.mutate_fields(
                 method, path, query, headers, body, payload)
-        q = "&".join(urllib.parse.quote(k, safe="-_.~") + ("=" + urllib.parse.quote(v, safe="-_.~")
-                                                           if v or k not in ("uploads", "delete", "tagging",
-                                                                             "acl", "location") else "")
-                     for k, v in query)
+        q = "&".join(query_item(k, v) for k, v in query)
         target = urllib.parse.quote(path, safe="/%") + ("?" + q if q else "")
         data = signed(method, target, headers, body, payload)
         if data is None:
@@ -312,14 +318,14 @@ def exchange(data):
 
 def parse_replies(raw, head_request):
     """The responses in `raw`, as (status, headers, body); raises ValueError on
-    bytes that are not well-formed HTTP/1.1 responses."""
+    bytes that are not well-formed HTTP/1.x responses."""
     replies = []
     while raw:
         end = raw.find(b"\r\n\r\n")
         if end < 0:
             raise ValueError("a response head without its end: %r" % raw[:200])
         lines = raw[:end].decode("latin-1").split("\r\n")
-        m = re.fullmatch(r"HTTP/1\.1 (\d{3}) [^\r\n]*", lines[0])
+        m = re.fullmatch(r"HTTP/1\.[01] (\d{3}) [^\r\n]*", lines[0])  # 1.0 to a 1.0 request
         if not m:
             raise ValueError("not a status line: %r" % lines[0])
         headers = {}
@@ -330,7 +336,7 @@ def parse_replies(raw, head_request):
             headers[name.lower()] = value.strip()
         raw = raw[end + 4:]
         status = int(m.group(1))
-        if head_request and not replies or status in (204, 304):
+        if (head_request and not replies) or status in (204, 304):
             body = b""
         elif headers.get("transfer-encoding", "").lower() == "chunked":
             body = b""

@@ -28,6 +28,11 @@ class PayloadReader {
   static Result<std::unique_ptr<PayloadReader>> Create(const HttpRequestHead& head,
                                                        const auth::AuthContext& auth,
                                                        RequestBody* body);
+  // Whether the request announces a body at all (Content-Length, chunking or
+  // an aws-chunked payload); one that announces none has none (curl -X PUT).
+  static bool Announced(const HttpRequestHead& head, const auth::AuthContext& auth) {
+    return head.content_length || head.chunked || auth::IsAwsChunked(auth.payload);
+  }
   ~PayloadReader();
 
   // The object's length as the request declares it.

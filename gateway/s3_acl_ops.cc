@@ -11,7 +11,6 @@
 
 #include <pugixml.hpp>
 
-#include "auth/sigv4.h"
 #include "gateway/payload_reader.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_xml.h"
@@ -143,20 +142,15 @@ std::string GrantHeader(const HttpRequestHead& head) {
 // The ACL a Put*Acl request asks for: x-amz-acl, or an AccessControlPolicy
 // body; in S3's order of complaints when it has several or none.
 Result<meta::CannedAcl> RequestedAcl(S3Request& r, const std::string& owner_id) {
-  const std::string grant = GrantHeader(r.head);
-  const bool canned = r.head.HasHeader("x-amz-acl");
+  const bool by_header = r.head.HasHeader("x-amz-acl") || !GrantHeader(r.head).empty();
   std::unique_ptr<PayloadReader> payload;
-  if (r.head.content_length || r.head.chunked || auth::IsAwsChunked(r.auth.payload)) {
+  if (PayloadReader::Announced(r.head, r.auth)) {
     ASSIGN_OR_RETURN(payload, PayloadReader::Create(r.head, r.auth, &r.body));
   }
   const bool has_body = payload && payload->length() > 0;
-  if (has_body && (canned || !grant.empty()))
+  if (has_body && by_header)
     return ErrorStatus("UnexpectedContent", "This request does not support content");
-  if (canned && !grant.empty())
-    return ErrorStatus("InvalidRequest",
-                       "Specifying both Canned ACLs and Header Grants is not allowed");
-  if (!grant.empty()) return NotImplemented(grant);
-  if (canned) return ParseCannedAcl(r.head.Header("x-amz-acl"));
+  if (by_header) return AclOfNewResource(r.head);
   if (!has_body) return ErrorStatus("MissingSecurityHeader");
   if (payload->length() > kMaxAclBodyBytes)
     return ErrorStatus("MalformedACLError",

@@ -5,8 +5,8 @@
 #include <cstdint>
 
 #include "auth/encoding.h"
-#include "auth/sigv4.h"
 #include "gateway/bucket_name.h"
+#include "gateway/payload_reader.h"
 #include "gateway/s3_acl_ops.h"
 #include "gateway/s3_error.h"
 #include "gateway/s3_more_ops.h"
@@ -127,7 +127,7 @@ Status CreateBucket(S3Request& r) {
   RETURN_IF_ERROR(ValidateBucketName(r.route.bucket));
   ASSIGN_OR_RETURN(meta::CannedAcl acl, AclOfNewResource(r.head));
   std::string body;  // a PUT without Content-Length (curl -X PUT) has none
-  if (r.head.content_length || r.head.chunked || auth::IsAwsChunked(r.auth.payload)) {
+  if (PayloadReader::Announced(r.head, r.auth)) {
     ASSIGN_OR_RETURN(body, ReadRequestDocument(r, kMaxCreateBucketBody, false));
   }
   if (!body.empty()) {

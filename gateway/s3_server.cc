@@ -579,9 +579,8 @@ class S3Server::Impl {
     out.data.resize(out.data.size() - parser.get().body().size);
   }
 
-  // Answers a request that cannot be parsed, on the strand, then closes.
-  // Answers a request whose head could not be read, and closes. An answer to
-  // HEAD carries the length of the error document but not the document.
+  // Answers a request whose head could not be read, on the strand, then
+  // closes. An answer to HEAD carries the error document's length, not it.
   asio::awaitable<void> Refuse(Connection& conn, Status st, bool head) {
     S3Error e = FromStatus(st);
     std::string id = NewRequestId();
